@@ -1,0 +1,75 @@
+# advisor-book developer commands. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+SAM_VENV := .venv-sam
+BIN      := $(VENV)/bin
+SAM_BIN  := $(SAM_VENV)/bin
+PIP_VERSION := 26.3
+# sam build looks for python3.13 on PATH; the project's environment provides it.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+# sam validate wants a region (never credentials); the tests never reach AWS.
+export AWS_DEFAULT_REGION ?= us-east-1
+export SAM_CLI_TELEMETRY := 0
+
+# The first working Python 3.13: python3.13 on PATH, else one installed by pyenv.
+PYTHON313 := $(shell \
+  for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13; do \
+    if "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then \
+      echo "$$p"; break; \
+    fi; \
+  done)
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: pyproject.toml layers/shared/requirements.txt
+	@if [ -z "$(PYTHON313)" ]; then \
+	  echo "error: Python 3.13 not found. Install it (python.org, your package manager, or 'pyenv install 3.13') so that 'python3.13' runs." >&2; \
+	  exit 1; \
+	fi
+	$(PYTHON313) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==$(PIP_VERSION)
+	$(BIN)/python -m pip install --quiet -r layers/shared/requirements.txt --group dev
+	@touch $@
+
+$(SAM_VENV)/.installed: pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -m venv $(SAM_VENV)
+	$(SAM_BIN)/python -m pip install --quiet --upgrade pip==$(PIP_VERSION)
+	$(SAM_BIN)/python -m pip install --quiet --group sam
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.installed $(SAM_VENV)/.installed ## Create the virtual environments with pinned dependencies
+
+.PHONY: fmt
+fmt: install ## Format the code and apply safe lint fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+.PHONY: lint
+lint: install ## ruff, ruff format --check, mypy, cfn-lint and sam validate --lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy functions layers/shared tests local
+	$(SAM_BIN)/cfn-lint template.yaml
+	$(SAM_BIN)/sam validate --lint --template-file template.yaml
+
+.PHONY: test
+test: lint ## Lint, type-check, validate the template and run every test
+	$(BIN)/pytest
+
+.PHONY: build
+build: install ## sam build (the layer and every function)
+	$(SAM_BIN)/sam build --template-file template.yaml
+
+.PHONY: events
+events: install ## Regenerate the sample events in events/
+	$(BIN)/python -m local.events
+
+.PHONY: clean
+clean: ## Remove virtual environments, build output and caches
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

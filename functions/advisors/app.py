@@ -1,0 +1,68 @@
+"""Advisor directory: GET /advisors, GET /advisors/{advisor_id}, GET /advisors/{advisor_id}/clients.
+
+Read-only: its role can Query and GetItem on the table, nothing else.
+"""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from advisor_book import advisors, config
+from advisor_book.http import ERROR_RESPONSES, create_app
+from advisor_book.models import ID_PATTERN, AdvisorClientsPage, AdvisorDetail, AdvisorPage
+
+logger = Logger()
+metrics = Metrics()
+app = create_app(logger)
+settings = config.Settings.from_environment()
+repo = config.repository(settings)
+cursors = config.cursor_codec(settings)
+
+AdvisorId = Annotated[str, Path(pattern=ID_PATTERN, description="The advisor's id.")]
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size.")]
+NextToken = Annotated[str | None, Query(max_length=2048, description="From the previous page.")]
+
+
+@app.get("/advisors", tags=["Advisors"], summary="List available advisors", responses=ERROR_RESPONSES)
+def list_advisors(
+    focus_area: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Case-insensitive focus area.")
+    ] = None,
+    include_unavailable: Annotated[bool, Query(description="Also list full or closed advisors.")] = False,
+    limit: Limit = 25,
+    next_token: NextToken = None,
+) -> AdvisorPage:
+    return advisors.list_advisors(
+        repo,
+        cursors,
+        focus_area=focus_area,
+        include_unavailable=include_unavailable,
+        limit=limit,
+        next_token=next_token,
+    )
+
+
+@app.get("/advisors/<advisor_id>", tags=["Advisors"], summary="Get an advisor", responses=ERROR_RESPONSES)
+def get_advisor(advisor_id: AdvisorId) -> AdvisorDetail:
+    return advisors.advisor_detail(repo, advisor_id)
+
+
+@app.get(
+    "/advisors/<advisor_id>/clients",
+    tags=["Advisors"],
+    summary="List an advisor's clients with their totals",
+    responses=ERROR_RESPONSES,
+)
+def list_advisor_clients(
+    advisor_id: AdvisorId, limit: Limit = 25, next_token: NextToken = None
+) -> AdvisorClientsPage:
+    return advisors.advisor_clients(repo, cursors, advisor_id, limit=limit, next_token=next_token)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,54 @@
+"""Assignments: PUT and DELETE /clients/{client_id}/advisor.
+
+The only API function that writes, and only through the assignment transaction.
+"""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from advisor_book import assignments, config
+from advisor_book.http import CONFLICT_RESPONSE, ERROR_RESPONSES, create_app
+from advisor_book.models import ID_PATTERN, AssignAdvisorRequest, Assignment
+
+logger = Logger()
+metrics = Metrics()
+app = create_app(logger)
+repo = config.repository(config.Settings.from_environment())
+
+ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.")]
+
+
+@app.put(
+    "/clients/<client_id>/advisor",
+    tags=["Assignments"],
+    summary="Assign or reassign a client's advisor",
+    responses={**ERROR_RESPONSES, **CONFLICT_RESPONSE},
+)
+def assign_advisor(client_id: ClientId, body: Annotated[AssignAdvisorRequest, Body()]) -> Assignment:
+    assignment = assignments.assign(repo, client_id, body.advisor_id)
+    metrics.add_metric(name="AdvisorAssigned", unit=MetricUnit.Count, value=1)
+    return assignment
+
+
+@app.delete(
+    "/clients/<client_id>/advisor",
+    tags=["Assignments"],
+    summary="Remove a client's advisor",
+    responses={204: {"description": "The client has no advisor."}, **ERROR_RESPONSES, **CONFLICT_RESPONSE},
+)
+def unassign_advisor(client_id: ClientId) -> Response[None]:
+    assignments.unassign(repo, client_id)
+    metrics.add_metric(name="AdvisorUnassigned", unit=MetricUnit.Count, value=1)
+    return Response(status_code=204)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

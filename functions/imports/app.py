@@ -1,0 +1,41 @@
+"""Import reports: GET /imports and GET /imports/{import_id}. Read-only."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from advisor_book import config, imports
+from advisor_book.http import ERROR_RESPONSES, create_app
+from advisor_book.models import ImportPage, ImportStatus
+
+logger = Logger()
+metrics = Metrics()
+app = create_app(logger)
+settings = config.Settings.from_environment()
+repo = config.repository(settings)
+cursors = config.cursor_codec(settings)
+
+
+@app.get("/imports", tags=["Imports"], summary="List seed-file imports, newest first", responses=ERROR_RESPONSES)
+def list_imports(
+    key: Annotated[str | None, Query(min_length=1, max_length=1024, description="Only this S3 key.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 25,
+    next_token: Annotated[str | None, Query(max_length=2048, description="From the previous page.")] = None,
+) -> ImportPage:
+    return imports.list_imports(repo, cursors, key=key, limit=limit, next_token=next_token)
+
+
+@app.get("/imports/<import_id>", tags=["Imports"], summary="Get an import's report", responses=ERROR_RESPONSES)
+def get_import(
+    import_id: Annotated[str, Path(pattern=r"^imp-[0-9a-f]{24}$", description="The import's id.")],
+) -> ImportStatus:
+    return imports.import_status(repo, import_id)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,49 @@
+"""Configuration and AWS clients, built once per cold start and shared by the warm calls."""
+
+import os
+from functools import cache
+from typing import TYPE_CHECKING
+
+import boto3
+from pydantic import BaseModel
+
+from advisor_book.cursors import CursorCodec
+from advisor_book.repository import BookRepository
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+class Settings(BaseModel):
+    """What the template gives every function through its environment."""
+
+    table_name: str
+    cursor_secret_arn: str | None = None
+
+    @classmethod
+    def from_environment(cls) -> "Settings":
+        return cls(
+            table_name=os.environ["TABLE_NAME"],
+            cursor_secret_arn=os.environ.get("CURSOR_SECRET_ARN"),
+        )
+
+
+@cache
+def dynamodb() -> "DynamoDBClient":
+    return boto3.client("dynamodb")
+
+
+def repository(settings: Settings) -> BookRepository:
+    return BookRepository(dynamodb(), settings.table_name)
+
+
+def cursor_codec(settings: Settings) -> CursorCodec:
+    """Cursors signed with the deployment's secret, fetched on the first paginated call only."""
+
+    def load_key() -> bytes:
+        if settings.cursor_secret_arn is None:
+            raise RuntimeError("CURSOR_SECRET_ARN is not set")
+        secrets = boto3.client("secretsmanager")
+        return secrets.get_secret_value(SecretId=settings.cursor_secret_arn)["SecretString"].encode()
+
+    return CursorCodec(load_key)

@@ -1,0 +1,106 @@
+"""The resolver every API function uses, and the one place that maps errors to HTTP.
+
+Each failure becomes the contract's body `{"error": {"code", "message", "details"?}}`:
+domain errors by type, Powertools' validation errors as 422 with their details, unknown routes
+as 404, and anything unexpected as a 500 that names the request id and nothing internal.
+"""
+
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from advisor_book.errors import (
+    AdvisorUnavailableError,
+    BadCursorError,
+    ConflictError,
+    DomainError,
+    NotFoundError,
+)
+from advisor_book.models import ErrorBody, ErrorCode, ErrorDetail
+
+_STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, ErrorCode]] = {
+    NotFoundError: (HTTPStatus.NOT_FOUND, "not_found"),
+    AdvisorUnavailableError: (HTTPStatus.CONFLICT, "conflict"),
+    ConflictError: (HTTPStatus.CONFLICT, "conflict"),
+    BadCursorError: (HTTPStatus.BAD_REQUEST, "bad_request"),
+}
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": description,
+        "content": {"application/json": {"model": ErrorBody}},
+    }
+    for status, description in (
+        (400, "Bad request: an invalid next_token."),
+        (404, "Not found."),
+        (422, "Validation error: the details name each invalid parameter or field."),
+        (500, "Unexpected error; the message carries the request id."),
+    )
+}
+CONFLICT_RESPONSE: dict[int | str, dict[str, Any]] = {
+    409: {
+        "description": "The advisor is full or not accepting new clients, or a concurrent change won.",
+        "content": {"application/json": {"model": ErrorBody}},
+    }
+}
+
+
+def error_response(
+    status: HTTPStatus, code: ErrorCode, message: str, details: list[dict[str, Any]] | None = None
+) -> Response[str]:
+    body = ErrorBody(error=ErrorDetail(code=code, message=message, details=details))
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump_json(exclude_none=True),
+    )
+
+
+def _validation_details(error: RequestValidationError) -> list[dict[str, Any]]:
+    """Where and what, never the rejected input itself (it may hold client data)."""
+    return [
+        {"location": [str(part) for part in item["loc"]], "message": item["msg"], "type": item["type"]}
+        for item in error.errors()
+    ]
+
+
+def create_app(logger: Logger) -> APIGatewayRestResolver:
+    """An APIGatewayRestResolver with request validation and the contract's error bodies."""
+    app = APIGatewayRestResolver(enable_validation=True)
+
+    @app.exception_handler(DomainError)
+    def domain_error(error: DomainError) -> Response[str]:
+        status, code = _STATUS_OF.get(type(error), (HTTPStatus.BAD_REQUEST, "bad_request"))
+        return error_response(status, code, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(error: RequestValidationError) -> Response[str]:
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "validation_error",
+            "the request is not valid",
+            _validation_details(error),
+        )
+
+    @app.not_found
+    def unknown_route(_: RouteNotFoundError) -> Response[str]:
+        event = app.current_event
+        return error_response(
+            HTTPStatus.NOT_FOUND, "not_found", f"no route for {event.http_method} {event.path}"
+        )
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception) -> Response[str]:
+        request_id = app.current_event.request_context.request_id
+        logger.exception("unexpected error", extra={"request_id": request_id})
+        return error_response(
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            "internal_error",
+            f"an unexpected error occurred; request id {request_id}",
+        )
+
+    return app

@@ -1,0 +1,777 @@
+"""The only module that talks to DynamoDB.
+
+It speaks the domain (advisors, clients, assignments, imports), hides attribute names,
+`Decimal` conversion and pagination, and turns `TransactionCanceledException` reasons into
+domain errors. Every public method says which access pattern it serves and how many requests
+it makes.
+"""
+
+import random
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from advisor_book import keys
+from advisor_book.cursors import PageKey
+from advisor_book.errors import DomainError
+from advisor_book.models import (
+    Account,
+    Advisor,
+    Client,
+    ClientSummary,
+    ImportStatus,
+    RecordError,
+    SeedAdvisor,
+    format_timestamp,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+Item = dict[str, Any]
+Wire = dict[str, Any]
+
+BATCH_WRITE_LIMIT = 25
+BATCH_GET_LIMIT = 100
+MAX_BATCH_ATTEMPTS = 8
+FILTERED_READ_BUDGET = 500
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def to_wire(item: Mapping[str, Any]) -> Wire:
+    """Python values -> DynamoDB attribute values; None means "no attribute"."""
+    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None}
+
+
+def from_wire(wire: Mapping[str, Any]) -> Item:
+    return {k: _deserializer.deserialize(v) for k, v in wire.items()}
+
+
+def _page_key(wire: Mapping[str, Any], attributes: Sequence[str]) -> PageKey:
+    return {name: wire[name]["S"] for name in attributes}
+
+
+def _start_key(key: PageKey | None) -> dict[str, Any]:
+    return {"ExclusiveStartKey": {k: {"S": v} for k, v in key.items()}} if key else {}
+
+
+def _backoff(attempt: int, base: float = 0.02, cap: float = 1.0) -> None:
+    """Exponential backoff with full jitter."""
+    time.sleep(random.uniform(0, min(cap, base * 2**attempt)))  # noqa: S311
+
+
+class StaleReadError(DomainError):
+    """A transaction's conditions no longer hold: re-read and try again.
+
+    `failed` names the transaction items whose condition failed, so the caller can tell a
+    wrong guess about one item from a concurrent change.
+    """
+
+    def __init__(self, failed: frozenset[str]) -> None:
+        super().__init__("the data changed while the request was being served")
+        self.failed = failed
+
+
+def _advisor(item: Item) -> Advisor:
+    return Advisor(
+        advisor_id=item["advisor_id"],
+        name=item["name"],
+        focus_areas=item["focus_areas"],
+        client_count=int(item["client_count"]),
+        capacity=int(item["capacity"]) if "capacity" in item else None,
+        accepting_new_clients=item["accepting_new_clients"],
+        total_assets=item["total_assets"],
+    )
+
+
+def _client_summary(item: Item) -> ClientSummary:
+    return ClientSummary(
+        client_id=item["client_id"],
+        first_name=item["first_name"],
+        last_name=item["last_name"],
+        total_value=item["total_value"],
+        account_count=int(item["account_count"]),
+    )
+
+
+def _import_status(item: Item) -> ImportStatus:
+    return ImportStatus.model_validate(
+        {
+            **{k: item[k] for k in ("import_id", "bucket", "key", "status", "started_at")},
+            "advisors_upserted": int(item["advisors_upserted"]),
+            "clients_upserted": int(item["clients_upserted"]),
+            "rejected": int(item["rejected"]),
+            "errors": item.get("errors", []),
+            "finished_at": item.get("finished_at"),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class ClientProfile:
+    """What an assignment copies from a client into its advisor's partition."""
+
+    client_id: str
+    first_name: str
+    last_name: str
+    total_value: Decimal
+    account_count: int
+    revision: str
+
+    def membership_copy(self) -> Item:
+        return {
+            "client_id": self.client_id,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "total_value": self.total_value,
+            "account_count": self.account_count,
+            "revision": self.revision,
+        }
+
+
+@dataclass(frozen=True)
+class CurrentAssignment:
+    advisor_id: str
+    previous_advisor_id: str | None
+    assigned_at: str
+
+
+@dataclass(frozen=True)
+class AssignmentState:
+    """One consistent read of everything an assignment decides on."""
+
+    client: ClientProfile | None
+    current: CurrentAssignment | None
+    target: Advisor | None
+
+
+@dataclass(frozen=True)
+class Move:
+    """A change of a client's advisor: assign (from None), reassign, or unassign (to None)."""
+
+    client: ClientProfile
+    previous_advisor_id: str | None
+    target: Advisor | None
+    at: str
+    event_id: str
+    previous_reopens: bool = True
+
+
+@dataclass
+class ClientWrite:
+    """A client profile as the ingest writes it, with its revision for change detection."""
+
+    profile: ClientProfile
+    accounts: list[Account] = field(default_factory=list)
+
+    def item(self) -> Item:
+        return {
+            **keys.client_profile(self.profile.client_id),
+            **self.profile.membership_copy(),
+            "accounts": [a.model_dump() for a in self.accounts],
+        }
+
+
+def _profile(item: Item) -> ClientProfile:
+    return ClientProfile(
+        client_id=item["client_id"],
+        first_name=item["first_name"],
+        last_name=item["last_name"],
+        total_value=item["total_value"],
+        account_count=int(item["account_count"]),
+        revision=item["revision"],
+    )
+
+
+class BookRepository:
+    """DynamoDB access for the whole book, over one table."""
+
+    def __init__(self, client: "DynamoDBClient", table_name: str) -> None:
+        self._db = client
+        self._table = table_name
+
+    # --- advisors ---------------------------------------------------------------------
+
+    def get_advisor(self, advisor_id: str) -> Advisor | None:
+        """GET /advisors/{id}: one consistent GetItem of the advisor profile."""
+        response = self._db.get_item(
+            TableName=self._table, Key=to_wire(keys.advisor_profile(advisor_id)), ConsistentRead=True
+        )
+        return _advisor(from_wire(response["Item"])) if "Item" in response else None
+
+    def list_advisors(
+        self,
+        *,
+        include_unavailable: bool,
+        focus_area: str | None,
+        limit: int,
+        start: PageKey | None,
+    ) -> tuple[list[Advisor], PageKey | None]:
+        """GET /advisors: one Query of GSI1 (available only, sparse) or GSI2 (every advisor).
+
+        In advisor id order. A focus area is matched case-insensitively by a filter, so that
+        query reads up to FILTERED_READ_BUDGET advisors to fill the page in one request.
+        """
+        index, pk, sk = (
+            (keys.GSI2, keys.GSI2_PK, keys.ALL_ADVISORS)
+            if include_unavailable
+            else (keys.GSI1, keys.GSI1_PK, keys.AVAILABLE)
+        )
+        key_names = [keys.PK, keys.SK, pk, keys.GSI2_SK if include_unavailable else keys.GSI1_SK]
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": pk},
+            "ExpressionAttributeValues": {":pk": {"S": sk}},
+            "Limit": limit + 1,
+            **_start_key(start),
+        }
+        if focus_area is not None:
+            request["FilterExpression"] = "contains(focus_keys, :focus)"
+            request["ExpressionAttributeValues"][":focus"] = {"S": focus_area.casefold()}
+            request["Limit"] = max(limit + 1, FILTERED_READ_BUDGET)
+        return self._page(request, limit, key_names, _advisor)
+
+    def advisor_clients(
+        self, advisor_id: str, *, limit: int, start: PageKey | None
+    ) -> tuple[list[ClientSummary], PageKey | None] | None:
+        """GET /advisors/{id}/clients: one strongly consistent Query of the advisor's partition.
+
+        The profile sorts first, so the first page also proves the advisor exists (None if
+        not). Clients come in client id order with the totals copied at assignment.
+        """
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": keys.advisor_pk(advisor_id)}},
+            "ConsistentRead": True,
+            "Limit": limit + (1 if start else 2),
+            **_start_key(start),
+        }
+        response = self._db.query(**request)
+        wires = response["Items"]
+        if start is None:
+            if not wires or wires[0][keys.SK]["S"] != keys.PROFILE:
+                return None
+            wires = wires[1:]
+            more = len(wires) > limit or "LastEvaluatedKey" in response
+        else:
+            more = len(wires) > limit or "LastEvaluatedKey" in response
+        page = wires[:limit]
+        next_key = _page_key(page[-1], [keys.PK, keys.SK]) if more and page else None
+        return [_client_summary(from_wire(w)) for w in page], next_key
+
+    # --- clients ----------------------------------------------------------------------
+
+    def get_client(self, client_id: str) -> Client | None:
+        """GET /clients/{id}: one consistent Query of the client's partition.
+
+        It holds the profile (accounts embedded) and, if assigned, the current assignment.
+        """
+        response = self._db.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": keys.client_pk(client_id)}},
+            ConsistentRead=True,
+        )
+        items = {w[keys.SK]["S"]: from_wire(w) for w in response["Items"]}
+        profile = items.get(keys.PROFILE)
+        if profile is None:
+            return None
+        assignment = items.get(keys.ASSIGNMENT)
+        return Client(
+            client_id=profile["client_id"],
+            first_name=profile["first_name"],
+            last_name=profile["last_name"],
+            advisor_id=assignment["advisor_id"] if assignment else None,
+            total_value=profile["total_value"],
+            accounts=[Account.model_validate(a) for a in profile["accounts"]],
+        )
+
+    # --- assignments ------------------------------------------------------------------
+
+    def assignment_state(self, client_id: str, advisor_id: str | None) -> AssignmentState:
+        """One consistent BatchGetItem: client profile, current assignment, target advisor."""
+        wanted = [keys.client_profile(client_id), keys.client_assignment(client_id)]
+        if advisor_id is not None:
+            wanted.append(keys.advisor_profile(advisor_id))
+        found = {(i[keys.PK], i[keys.SK]): i for i in self._batch_get(wanted, consistent=True)}
+
+        def pick(key: keys.Key) -> Item | None:
+            return found.get((key[keys.PK], key[keys.SK]))
+
+        client = pick(keys.client_profile(client_id))
+        current = pick(keys.client_assignment(client_id))
+        target = pick(keys.advisor_profile(advisor_id)) if advisor_id is not None else None
+        return AssignmentState(
+            client=_profile(client) if client else None,
+            current=CurrentAssignment(
+                advisor_id=current["advisor_id"],
+                previous_advisor_id=current.get("previous_advisor_id"),
+                assigned_at=current["assigned_at"],
+            )
+            if current
+            else None,
+            target=_advisor(target) if target else None,
+        )
+
+    def move_client(self, move: Move) -> None:
+        """PUT and DELETE /clients/{id}/advisor: one TransactWriteItems.
+
+        Items: the client's assignment, a check that the client's profile is the one read,
+        the new advisor (count, assets, availability; guarded by the count and capacity read)
+        and its membership, the previous advisor and its membership, and a history event.
+        `move.previous_reopens` guesses whether the previous advisor becomes available again;
+        a wrong guess fails only that item's condition, and the caller flips it.
+        """
+        client_id = move.client.client_id
+        names: list[str] = []
+        actions: list[dict[str, Any]] = []
+
+        def add(name: str, action: dict[str, Any]) -> None:
+            names.append(name)
+            actions.append(action)
+
+        assignment_key = to_wire(keys.client_assignment(client_id))
+        was = {":was": {"S": move.previous_advisor_id}} if move.previous_advisor_id else {}
+        assignment_guard = "advisor_id = :was" if move.previous_advisor_id else "attribute_not_exists(PK)"
+        if move.target is not None:
+            add(
+                "assignment",
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": to_wire(
+                            {
+                                **keys.client_assignment(client_id),
+                                "client_id": client_id,
+                                "advisor_id": move.target.advisor_id,
+                                "previous_advisor_id": move.previous_advisor_id,
+                                "assigned_at": move.at,
+                            }
+                        ),
+                        "ConditionExpression": assignment_guard,
+                        **({"ExpressionAttributeValues": was} if was else {}),
+                    }
+                },
+            )
+        else:
+            add(
+                "assignment",
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": assignment_key,
+                        "ConditionExpression": assignment_guard,
+                        "ExpressionAttributeValues": was,
+                    }
+                },
+            )
+        add(
+            "client",
+            {
+                "ConditionCheck": {
+                    "TableName": self._table,
+                    "Key": to_wire(keys.client_profile(client_id)),
+                    "ConditionExpression": "revision = :revision",
+                    "ExpressionAttributeValues": {":revision": {"S": move.client.revision}},
+                }
+            },
+        )
+        total = {"N": str(move.client.total_value)}
+        if move.target is not None:
+            target = move.target
+            fills_up = target.capacity is not None and target.client_count + 1 >= target.capacity
+            capacity_guard = (
+                "capacity = :capacity" if target.capacity is not None else "attribute_not_exists(capacity)"
+            )
+            values: dict[str, Any] = {
+                ":one": {"N": "1"},
+                ":total": total,
+                ":seen": {"N": str(target.client_count)},
+                ":yes": {"BOOL": True},
+            }
+            if target.capacity is not None:
+                values[":capacity"] = {"N": str(target.capacity)}
+            add(
+                "advisor",
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": to_wire(keys.advisor_profile(target.advisor_id)),
+                        "UpdateExpression": "SET client_count = client_count + :one, "
+                        "total_assets = total_assets + :total"
+                        + (" REMOVE GSI1PK, GSI1SK" if fills_up else ""),
+                        "ConditionExpression": "client_count = :seen AND "
+                        f"accepting_new_clients = :yes AND {capacity_guard}",
+                        "ExpressionAttributeValues": values,
+                    }
+                },
+            )
+            add(
+                "membership",
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": to_wire(
+                            {
+                                **keys.membership(target.advisor_id, client_id),
+                                **move.client.membership_copy(),
+                            }
+                        ),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+            )
+        if move.previous_advisor_id is not None:
+            previous = move.previous_advisor_id
+            reopens = "accepting_new_clients = :yes AND " "(attribute_not_exists(capacity) OR client_count <= capacity)"
+            update = "SET client_count = client_count - :one, total_assets = total_assets - :total"
+            values = {":one": {"N": "1"}, ":total": total, ":yes": {"BOOL": True}}
+            if move.previous_reopens:
+                update += ", GSI1PK = :available, GSI1SK = :advisor_id"
+                values[":available"] = {"S": keys.AVAILABLE}
+                values[":advisor_id"] = {"S": previous}
+            add(
+                "previous_advisor",
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": to_wire(keys.advisor_profile(previous)),
+                        "UpdateExpression": update,
+                        "ConditionExpression": reopens if move.previous_reopens else f"NOT ({reopens})",
+                        "ExpressionAttributeValues": values,
+                    }
+                },
+            )
+            add(
+                "previous_membership",
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": to_wire(keys.membership(previous, client_id)),
+                        "ConditionExpression": "attribute_exists(PK)",
+                    }
+                },
+            )
+        add(
+            "history",
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_wire(
+                        {
+                            **keys.history_event(client_id, move.at, move.event_id),
+                            "event_id": move.event_id,
+                            "client_id": client_id,
+                            "previous_advisor_id": move.previous_advisor_id,
+                            "advisor_id": move.target.advisor_id if move.target else None,
+                            "at": move.at,
+                        }
+                    ),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        )
+        self._transact(actions, names)
+
+    # --- ingest -----------------------------------------------------------------------
+
+    def upsert_advisor(self, record: SeedAdvisor) -> None:
+        """Create or update an advisor from the seed file, keeping its clients and counters.
+
+        One consistent GetItem, then a write only if something changed, guarded by the
+        client_count read so availability (the sparse GSI1 key) is computed from it.
+        """
+        advisor_id = record.advisor_id
+        for attempt in range(MAX_BATCH_ATTEMPTS):
+            response = self._db.get_item(
+                TableName=self._table, Key=to_wire(keys.advisor_profile(advisor_id)), ConsistentRead=True
+            )
+            existing = _advisor(from_wire(response["Item"])) if "Item" in response else None
+            desired = Advisor(
+                advisor_id=advisor_id,
+                name=record.name,
+                focus_areas=list(record.focus_areas),
+                capacity=record.capacity,
+                accepting_new_clients=record.accepting_new_clients,
+                client_count=existing.client_count if existing else 0,
+                total_assets=existing.total_assets if existing else Decimal(0),
+            )
+            if existing == desired:
+                return
+            item = {
+                **keys.advisor_profile(advisor_id),
+                **keys.advisor_directory_index(advisor_id),
+                **(keys.availability_index(advisor_id) if desired.available else {}),
+                **desired.model_dump(),
+                "focus_keys": [area.casefold() for area in desired.focus_areas],
+            }
+            guard: dict[str, Any] = (
+                {
+                    "ConditionExpression": "client_count = :seen AND total_assets = :assets",
+                    "ExpressionAttributeValues": {
+                        ":seen": {"N": str(desired.client_count)},
+                        ":assets": {"N": str(desired.total_assets)},
+                    },
+                }
+                if existing
+                else {"ConditionExpression": "attribute_not_exists(PK)"}
+            )
+            try:
+                self._db.put_item(TableName=self._table, Item=to_wire(item), **guard)
+                return
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+                _backoff(attempt)
+        raise StaleReadError(frozenset({"advisor"}))
+
+    def client_revisions(self, client_ids: Iterable[str]) -> dict[str, str]:
+        """The stored revision of each client that exists: BatchGetItem, 100 keys a request."""
+        wanted = [keys.client_profile(c) for c in client_ids]
+        return {
+            item["client_id"]: item["revision"]
+            for item in self._batch_get(wanted, consistent=True, projection="client_id, revision")
+        }
+
+    def put_clients(self, writes: Sequence[ClientWrite]) -> None:
+        """Write client profiles in BatchWriteItem batches of 25.
+
+        A profile never holds the assignment, so a blind put cannot undo one; the caller
+        then brings the copies of assigned clients in step with `sync_memberships`.
+        """
+        self._batch_write([to_wire(w.item()) for w in writes])
+
+    def sync_memberships(self, client_ids: Sequence[str]) -> int:
+        """Bring each assigned client's membership copy and its advisor's total_assets in step
+        with the client's profile. Returns how many memberships changed.
+
+        Reads in batches (assignments, then profiles and memberships); each copy that differs
+        is fixed by one transaction guarded on all three items, re-read on a race.
+        """
+        assignments = {
+            item["client_id"]: item["advisor_id"]
+            for item in self._batch_get([keys.client_assignment(c) for c in client_ids], consistent=True)
+        }
+        changed = 0
+        for client_id, advisor_id in assignments.items():
+            if self._sync_membership(client_id, advisor_id):
+                changed += 1
+        return changed
+
+    def _sync_membership(self, client_id: str, advisor_id: str) -> bool:
+        for attempt in range(MAX_BATCH_ATTEMPTS):
+            found = {
+                (i[keys.PK], i[keys.SK]): i
+                for i in self._batch_get(
+                    [
+                        keys.client_profile(client_id),
+                        keys.client_assignment(client_id),
+                        keys.membership(advisor_id, client_id),
+                    ],
+                    consistent=True,
+                )
+            }
+            profile_key = keys.client_profile(client_id)
+            profile = found.get((profile_key[keys.PK], profile_key[keys.SK]))
+            assignment_key = keys.client_assignment(client_id)
+            assignment = found.get((assignment_key[keys.PK], assignment_key[keys.SK]))
+            member_key = keys.membership(advisor_id, client_id)
+            member = found.get((member_key[keys.PK], member_key[keys.SK]))
+            if profile is None or assignment is None or member is None:
+                return False
+            if assignment["advisor_id"] != advisor_id:
+                advisor_id = assignment["advisor_id"]
+                continue
+            if member["revision"] == profile["revision"]:
+                return False
+            current = _profile(profile)
+            delta = current.total_value - member["total_value"]
+            try:
+                self._transact(
+                    [
+                        {
+                            "Put": {
+                                "TableName": self._table,
+                                "Item": to_wire({**member_key, **current.membership_copy()}),
+                                "ConditionExpression": "revision = :old",
+                                "ExpressionAttributeValues": {":old": {"S": member["revision"]}},
+                            }
+                        },
+                        {
+                            "Update": {
+                                "TableName": self._table,
+                                "Key": to_wire(keys.advisor_profile(advisor_id)),
+                                "UpdateExpression": "SET total_assets = total_assets + :delta",
+                                "ConditionExpression": "attribute_exists(PK)",
+                                "ExpressionAttributeValues": {":delta": {"N": str(delta)}},
+                            }
+                        },
+                        {
+                            "ConditionCheck": {
+                                "TableName": self._table,
+                                "Key": to_wire(assignment_key),
+                                "ConditionExpression": "advisor_id = :advisor",
+                                "ExpressionAttributeValues": {":advisor": {"S": advisor_id}},
+                            }
+                        },
+                        {
+                            "ConditionCheck": {
+                                "TableName": self._table,
+                                "Key": to_wire(profile_key),
+                                "ConditionExpression": "revision = :revision",
+                                "ExpressionAttributeValues": {":revision": {"S": current.revision}},
+                            }
+                        },
+                    ],
+                    ["membership", "advisor", "assignment", "client"],
+                )
+                return True
+            except StaleReadError:
+                _backoff(attempt)
+        raise StaleReadError(frozenset({"membership"}))
+
+    # --- imports ----------------------------------------------------------------------
+
+    def begin_import(self, status: ImportStatus) -> ImportStatus | None:
+        """Record a new import; if this S3 object was seen before, return that import instead."""
+        item = {
+            **keys.import_status(status.import_id),
+            **keys.import_indexes(status.key, format_timestamp(status.started_at), status.import_id),
+            **status.model_dump(mode="json"),
+        }
+        try:
+            self._db.put_item(
+                TableName=self._table, Item=to_wire(item), ConditionExpression="attribute_not_exists(PK)"
+            )
+            return None
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+        existing = self.get_import(status.import_id)
+        assert existing is not None
+        return existing
+
+    def save_import(self, status: ImportStatus) -> None:
+        """Store an import's progress or outcome (the indexes are kept from begin_import)."""
+        fields = status.model_dump(mode="json", exclude={"import_id", "bucket", "key", "started_at"})
+        names = {f"#{name}": name for name in fields}
+        self._db.update_item(
+            TableName=self._table,
+            Key=to_wire(keys.import_status(status.import_id)),
+            UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in fields),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={
+                f":{name}": _serializer.serialize(value) for name, value in fields.items()
+            },
+            ConditionExpression="attribute_exists(PK)",
+        )
+
+    def get_import(self, import_id: str) -> ImportStatus | None:
+        """GET /imports/{id}: one consistent GetItem."""
+        response = self._db.get_item(
+            TableName=self._table, Key=to_wire(keys.import_status(import_id)), ConsistentRead=True
+        )
+        return _import_status(from_wire(response["Item"])) if "Item" in response else None
+
+    def list_imports(
+        self, *, key: str | None, limit: int, start: PageKey | None
+    ) -> tuple[list[ImportStatus], PageKey | None]:
+        """GET /imports: one Query, newest first, of GSI2 (all) or GSI1 (one S3 key)."""
+        index, pk, sk, value = (
+            (keys.GSI1, keys.GSI1_PK, keys.GSI1_SK, keys.imports_of_key_pk(key))
+            if key is not None
+            else (keys.GSI2, keys.GSI2_PK, keys.GSI2_SK, keys.ALL_IMPORTS)
+        )
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": pk},
+            "ExpressionAttributeValues": {":pk": {"S": value}},
+            "ScanIndexForward": False,
+            "Limit": limit + 1,
+            **_start_key(start),
+        }
+        return self._page(request, limit, [keys.PK, keys.SK, pk, sk], _import_status)
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def _page[T](
+        self, request: dict[str, Any], limit: int, key_names: Sequence[str], convert: Any
+    ) -> tuple[list[T], PageKey | None]:
+        """One Query that asked for more than `limit` items: the page, and where the next starts.
+
+        Asking for one more than the page avoids handing out a token for an empty last page.
+        """
+        response = self._db.query(**request)
+        wires = response["Items"]
+        page = wires[:limit]
+        if len(wires) > limit:
+            next_key: PageKey | None = _page_key(page[-1], key_names)
+        elif "LastEvaluatedKey" in response:
+            next_key = {k: v["S"] for k, v in response["LastEvaluatedKey"].items()}
+        else:
+            next_key = None
+        return [convert(from_wire(w)) for w in page], next_key
+
+    def _transact(self, actions: list[dict[str, Any]], names: list[str]) -> None:
+        try:
+            self._db.transact_write_items(TransactItems=actions)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = error.response.get("CancellationReasons", [])
+            failed = frozenset(
+                name
+                for name, reason in zip(names, reasons, strict=False)
+                if reason.get("Code") not in (None, "None")
+            )
+            raise StaleReadError(failed or frozenset(names)) from error
+
+    def _batch_get(
+        self, wanted: Sequence[keys.Key], *, consistent: bool, projection: str | None = None
+    ) -> Iterator[Item]:
+        """BatchGetItem in chunks of 100, retrying UnprocessedKeys with backoff."""
+        for start in range(0, len(wanted), BATCH_GET_LIMIT):
+            request: dict[str, Any] = {
+                "Keys": [to_wire(k) for k in wanted[start : start + BATCH_GET_LIMIT]],
+                "ConsistentRead": consistent,
+            }
+            if projection:
+                request["ProjectionExpression"] = projection
+            pending: dict[str, Any] = {self._table: request}
+            for attempt in range(MAX_BATCH_ATTEMPTS + 1):
+                response = self._db.batch_get_item(RequestItems=pending)
+                for wire in response["Responses"].get(self._table, []):
+                    yield from_wire(wire)
+                pending = response.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+                if attempt == MAX_BATCH_ATTEMPTS:
+                    raise RuntimeError("DynamoDB kept keys unprocessed after every retry")
+                _backoff(attempt)
+
+    def _batch_write(self, puts: Sequence[Wire]) -> None:
+        """BatchWriteItem in batches of 25, retrying UnprocessedItems with backoff and jitter."""
+        for start in range(0, len(puts), BATCH_WRITE_LIMIT):
+            pending: list[dict[str, Any]] = [
+                {"PutRequest": {"Item": item}} for item in puts[start : start + BATCH_WRITE_LIMIT]
+            ]
+            for attempt in range(MAX_BATCH_ATTEMPTS + 1):
+                response = self._db.batch_write_item(RequestItems={self._table: pending})
+                pending = response.get("UnprocessedItems", {}).get(self._table, [])
+                if not pending:
+                    break
+                if attempt == MAX_BATCH_ATTEMPTS:
+                    raise RuntimeError("DynamoDB kept items unprocessed after every retry")
+                _backoff(attempt)
