@@ -26,12 +26,16 @@ Limit = Annotated[int, Query(ge=1, le=100, description="Page size.")]
 NextToken = Annotated[str | None, Query(max_length=2048, description="From the previous page.")]
 
 
-@app.get("/advisors", tags=["Advisors"], summary="List available advisors", responses=ERROR_RESPONSES)
+@app.get(
+    "/advisors", tags=["Advisors"], summary="List available advisors", responses=ERROR_RESPONSES
+)
 def list_advisors(
     focus_area: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Case-insensitive focus area.")
     ] = None,
-    include_unavailable: Annotated[bool, Query(description="Also list full or closed advisors.")] = False,
+    include_unavailable: Annotated[
+        bool, Query(description="Also list full or closed advisors.")
+    ] = False,
     limit: Limit = 25,
     next_token: NextToken = None,
 ) -> AdvisorPage:
@@ -45,7 +49,9 @@ def list_advisors(
     )
 
 
-@app.get("/advisors/<advisor_id>", tags=["Advisors"], summary="Get an advisor", responses=ERROR_RESPONSES)
+@app.get(
+    "/advisors/<advisor_id>", tags=["Advisors"], summary="Get an advisor", responses=ERROR_RESPONSES
+)
 def get_advisor(advisor_id: AdvisorId) -> AdvisorDetail:
     return advisors.advisor_detail(repo, advisor_id)
 

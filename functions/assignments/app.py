@@ -30,7 +30,9 @@ ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.
     summary="Assign or reassign a client's advisor",
     responses={**ERROR_RESPONSES, **CONFLICT_RESPONSE},
 )
-def assign_advisor(client_id: ClientId, body: Annotated[AssignAdvisorRequest, Body()]) -> Assignment:
+def assign_advisor(
+    client_id: ClientId, body: Annotated[AssignAdvisorRequest, Body()]
+) -> Assignment:
     assignment = assignments.assign(repo, client_id, body.advisor_id)
     metrics.add_metric(name="AdvisorAssigned", unit=MetricUnit.Count, value=1)
     return assignment
@@ -40,7 +42,11 @@ def assign_advisor(client_id: ClientId, body: Annotated[AssignAdvisorRequest, Bo
     "/clients/<client_id>/advisor",
     tags=["Assignments"],
     summary="Remove a client's advisor",
-    responses={204: {"description": "The client has no advisor."}, **ERROR_RESPONSES, **CONFLICT_RESPONSE},
+    responses={
+        204: {"description": "The client has no advisor."},
+        **ERROR_RESPONSES,
+        **CONFLICT_RESPONSE,
+    },
 )
 def unassign_advisor(client_id: ClientId) -> Response[None]:
     assignments.unassign(repo, client_id)

@@ -17,7 +17,9 @@ app = create_app(logger)
 repo = config.repository(config.Settings.from_environment())
 
 
-@app.get("/clients/<client_id>", tags=["Clients"], summary="Get a client", responses=ERROR_RESPONSES)
+@app.get(
+    "/clients/<client_id>", tags=["Clients"], summary="Get a client", responses=ERROR_RESPONSES
+)
 def get_client(
     client_id: Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.")],
 ) -> ClientDetail:

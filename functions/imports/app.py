@@ -19,16 +19,30 @@ repo = config.repository(settings)
 cursors = config.cursor_codec(settings)
 
 
-@app.get("/imports", tags=["Imports"], summary="List seed-file imports, newest first", responses=ERROR_RESPONSES)
+@app.get(
+    "/imports",
+    tags=["Imports"],
+    summary="List seed-file imports, newest first",
+    responses=ERROR_RESPONSES,
+)
 def list_imports(
-    key: Annotated[str | None, Query(min_length=1, max_length=1024, description="Only this S3 key.")] = None,
+    key: Annotated[
+        str | None, Query(min_length=1, max_length=1024, description="Only this S3 key.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 25,
-    next_token: Annotated[str | None, Query(max_length=2048, description="From the previous page.")] = None,
+    next_token: Annotated[
+        str | None, Query(max_length=2048, description="From the previous page.")
+    ] = None,
 ) -> ImportPage:
     return imports.list_imports(repo, cursors, key=key, limit=limit, next_token=next_token)
 
 
-@app.get("/imports/<import_id>", tags=["Imports"], summary="Get an import's report", responses=ERROR_RESPONSES)
+@app.get(
+    "/imports/<import_id>",
+    tags=["Imports"],
+    summary="Get an import's report",
+    responses=ERROR_RESPONSES,
+)
 def get_import(
     import_id: Annotated[str, Path(pattern=r"^imp-[0-9a-f]{24}$", description="The import's id.")],
 ) -> ImportStatus:

@@ -29,8 +29,12 @@ s3: "S3Client" = boto3.client("s3")
 def _opener(bucket: str, key: str, version_id: str | None) -> Any:
     def open_stream() -> IO[bytes]:
         try:
-            version = {"VersionId": version_id} if version_id else {}
-            return s3.get_object(Bucket=bucket, Key=key, **version)["Body"]  # type: ignore[return-value]
+            request: dict[str, Any] = {"Bucket": bucket, "Key": key}
+            if version_id:
+                request["VersionId"] = version_id
+            # StreamingBody has the read() that the streaming parser needs.
+            body: IO[bytes] = s3.get_object(**request)["Body"]  # type: ignore[assignment]
+            return body
         except ClientError as error:
             code = error.response["Error"]["Code"]
             raise ingest.FileRejectedError(f"the object cannot be read ({code})") from error

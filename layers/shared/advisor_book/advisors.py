@@ -16,7 +16,10 @@ def list_advisors(
     next_token: str | None,
 ) -> AdvisorPage:
     """Available advisors (or all of them) in advisor id order, optionally by focus area."""
-    filters = {"focus_area": focus_area.casefold() if focus_area else None, "all": include_unavailable}
+    filters = {
+        "focus_area": focus_area.casefold() if focus_area else None,
+        "all": include_unavailable,
+    }
     start = cursors.decode("advisors", filters, next_token)
     advisors, next_key = repo.list_advisors(
         include_unavailable=include_unavailable, focus_area=focus_area, limit=limit, start=start
@@ -35,7 +38,12 @@ def advisor_detail(repo: BookRepository, advisor_id: str) -> AdvisorDetail:
 
 
 def advisor_clients(
-    repo: BookRepository, cursors: CursorCodec, advisor_id: str, *, limit: int, next_token: str | None
+    repo: BookRepository,
+    cursors: CursorCodec,
+    advisor_id: str,
+    *,
+    limit: int,
+    next_token: str | None,
 ) -> AdvisorClientsPage:
     """One page of an advisor's clients with each client's total account value."""
     listing = f"advisor-clients:{advisor_id}"

@@ -58,7 +58,11 @@ def _change_advisor(
             if state.target is None:
                 raise NotFoundError(f"advisor {advisor_id} not found")
             if current != advisor_id and not state.target.available:
-                reason = "is full" if state.target.accepting_new_clients else "is not accepting new clients"
+                reason = (
+                    "is full"
+                    if state.target.accepting_new_clients
+                    else "is not accepting new clients"
+                )
                 raise AdvisorUnavailableError(f"advisor {advisor_id} {reason}")
         if current == advisor_id:
             return state, None

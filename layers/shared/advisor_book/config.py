@@ -44,6 +44,8 @@ def cursor_codec(settings: Settings) -> CursorCodec:
         if settings.cursor_secret_arn is None:
             raise RuntimeError("CURSOR_SECRET_ARN is not set")
         secrets = boto3.client("secretsmanager")
-        return secrets.get_secret_value(SecretId=settings.cursor_secret_arn)["SecretString"].encode()
+        return secrets.get_secret_value(SecretId=settings.cursor_secret_arn)[
+            "SecretString"
+        ].encode()
 
     return CursorCodec(load_key)

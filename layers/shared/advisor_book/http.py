@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from advisor_book.errors import (
     AdvisorUnavailableError,
@@ -29,23 +30,21 @@ _STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, ErrorCode]] = {
     BadCursorError: (HTTPStatus.BAD_REQUEST, "bad_request"),
 }
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {
-        "description": description,
-        "content": {"application/json": {"model": ErrorBody}},
-    }
-    for status, description in (
-        (400, "Bad request: an invalid next_token."),
-        (404, "Not found."),
-        (422, "Validation error: the details name each invalid parameter or field."),
-        (500, "Unexpected error; the message carries the request id."),
-    )
+
+def _error_response(description: str) -> OpenAPIResponse:
+    return {"description": description, "content": {"application/json": {"model": ErrorBody}}}
+
+
+ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
+    400: _error_response("Bad request: an invalid next_token."),
+    404: _error_response("Not found."),
+    422: _error_response("Validation error: the details name each invalid parameter or field."),
+    500: _error_response("Unexpected error; the message carries the request id."),
 }
-CONFLICT_RESPONSE: dict[int | str, dict[str, Any]] = {
-    409: {
-        "description": "The advisor is full or not accepting new clients, or a concurrent change won.",
-        "content": {"application/json": {"model": ErrorBody}},
-    }
+CONFLICT_RESPONSE: dict[int, OpenAPIResponse] = {
+    409: _error_response(
+        "The advisor is full or not accepting new clients, or a concurrent change won."
+    ),
 }
 
 
@@ -63,7 +62,11 @@ def error_response(
 def _validation_details(error: RequestValidationError) -> list[dict[str, Any]]:
     """Where and what, never the rejected input itself (it may hold client data)."""
     return [
-        {"location": [str(part) for part in item["loc"]], "message": item["msg"], "type": item["type"]}
+        {
+            "location": [str(part) for part in item["loc"]],
+            "message": item["msg"],
+            "type": item["type"],
+        }
         for item in error.errors()
     ]
 

@@ -22,7 +22,12 @@ def import_status(repo: BookRepository, import_id: str) -> ImportStatus:
 
 
 def list_imports(
-    repo: BookRepository, cursors: CursorCodec, *, key: str | None, limit: int, next_token: str | None
+    repo: BookRepository,
+    cursors: CursorCodec,
+    *,
+    key: str | None,
+    limit: int,
+    next_token: str | None,
 ) -> ImportPage:
     """Imports newest first, all of them or those of one S3 key."""
     filters = {"key": key}

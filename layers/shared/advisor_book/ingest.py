@@ -8,10 +8,9 @@ is not JSON, or has neither array, fails as a whole; what was written before the
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from collections.abc import Callable
 from typing import IO, Any
 
 import ijson
@@ -139,7 +138,9 @@ def read_records(stream: IO[bytes], report: ImportReport) -> Iterator[tuple[str,
                 continue
             head = next(events)
             if value not in (ADVISORS, CLIENTS):
-                report.reject(value, "unknown top-level field (expected financial_advisors, clients)")
+                report.reject(
+                    value, "unknown top-level field (expected financial_advisors, clients)"
+                )
                 _skip_open(events, 1 if head[1] in ("start_map", "start_array") else 0)
                 continue
             if head[1] != "start_array":
@@ -218,7 +219,9 @@ class _Importer:
             return
         if isinstance(record, SeedAdvisor):
             if not self._first_time(section, record.advisor_id):
-                self._report.reject(path, f"duplicate advisor id {record.advisor_id}; the first was kept")
+                self._report.reject(
+                    path, f"duplicate advisor id {record.advisor_id}; the first was kept"
+                )
                 return
             self._repo.upsert_advisor(record)
             self._report.advisors_upserted += 1

@@ -173,7 +173,9 @@ class Client(BaseModel):
 
 
 class AssignAdvisorRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"advisor_id": "adv-001"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"advisor_id": "adv-001"}]}
+    )
 
     advisor_id: Identifier
 
@@ -196,7 +198,9 @@ class AdvisorSummary(BaseModel):
 
 
 class AdvisorDetail(AdvisorSummary):
-    total_assets: Money = Field(description="Exact sum of the total_value of the advisor's clients.")
+    total_assets: Money = Field(
+        description="Exact sum of the total_value of the advisor's clients."
+    )
 
     @classmethod
     def of(cls, advisor: Advisor) -> Self:

@@ -25,7 +25,6 @@ from advisor_book.models import (
     Client,
     ClientSummary,
     ImportStatus,
-    RecordError,
     SeedAdvisor,
     format_timestamp,
 )
@@ -202,7 +201,9 @@ class BookRepository:
     def get_advisor(self, advisor_id: str) -> Advisor | None:
         """GET /advisors/{id}: one consistent GetItem of the advisor profile."""
         response = self._db.get_item(
-            TableName=self._table, Key=to_wire(keys.advisor_profile(advisor_id)), ConsistentRead=True
+            TableName=self._table,
+            Key=to_wire(keys.advisor_profile(advisor_id)),
+            ConsistentRead=True,
         )
         return _advisor(from_wire(response["Item"])) if "Item" in response else None
 
@@ -334,7 +335,7 @@ class BookRepository:
         """
         client_id = move.client.client_id
         names: list[str] = []
-        actions: list[dict[str, Any]] = []
+        actions: list[Any] = []
 
         def add(name: str, action: dict[str, Any]) -> None:
             names.append(name)
@@ -342,7 +343,9 @@ class BookRepository:
 
         assignment_key = to_wire(keys.client_assignment(client_id))
         was = {":was": {"S": move.previous_advisor_id}} if move.previous_advisor_id else {}
-        assignment_guard = "advisor_id = :was" if move.previous_advisor_id else "attribute_not_exists(PK)"
+        assignment_guard = (
+            "advisor_id = :was" if move.previous_advisor_id else "attribute_not_exists(PK)"
+        )
         if move.target is not None:
             add(
                 "assignment",
@@ -391,7 +394,9 @@ class BookRepository:
             target = move.target
             fills_up = target.capacity is not None and target.client_count + 1 >= target.capacity
             capacity_guard = (
-                "capacity = :capacity" if target.capacity is not None else "attribute_not_exists(capacity)"
+                "#capacity = :capacity"
+                if target.capacity is not None
+                else "attribute_not_exists(#capacity)"
             )
             values: dict[str, Any] = {
                 ":one": {"N": "1"},
@@ -412,6 +417,7 @@ class BookRepository:
                         + (" REMOVE GSI1PK, GSI1SK" if fills_up else ""),
                         "ConditionExpression": "client_count = :seen AND "
                         f"accepting_new_clients = :yes AND {capacity_guard}",
+                        "ExpressionAttributeNames": {"#capacity": "capacity"},
                         "ExpressionAttributeValues": values,
                     }
                 },
@@ -433,7 +439,10 @@ class BookRepository:
             )
         if move.previous_advisor_id is not None:
             previous = move.previous_advisor_id
-            reopens = "accepting_new_clients = :yes AND " "(attribute_not_exists(capacity) OR client_count <= capacity)"
+            reopens = (
+                "accepting_new_clients = :yes AND "
+                "(attribute_not_exists(#capacity) OR client_count <= #capacity)"
+            )
             update = "SET client_count = client_count - :one, total_assets = total_assets - :total"
             values = {":one": {"N": "1"}, ":total": total, ":yes": {"BOOL": True}}
             if move.previous_reopens:
@@ -447,7 +456,10 @@ class BookRepository:
                         "TableName": self._table,
                         "Key": to_wire(keys.advisor_profile(previous)),
                         "UpdateExpression": update,
-                        "ConditionExpression": reopens if move.previous_reopens else f"NOT ({reopens})",
+                        "ConditionExpression": reopens
+                        if move.previous_reopens
+                        else f"NOT ({reopens})",
+                        "ExpressionAttributeNames": {"#capacity": "capacity"},
                         "ExpressionAttributeValues": values,
                     }
                 },
@@ -494,7 +506,9 @@ class BookRepository:
         advisor_id = record.advisor_id
         for attempt in range(MAX_BATCH_ATTEMPTS):
             response = self._db.get_item(
-                TableName=self._table, Key=to_wire(keys.advisor_profile(advisor_id)), ConsistentRead=True
+                TableName=self._table,
+                Key=to_wire(keys.advisor_profile(advisor_id)),
+                ConsistentRead=True,
             )
             existing = _advisor(from_wire(response["Item"])) if "Item" in response else None
             desired = Advisor(
@@ -560,7 +574,9 @@ class BookRepository:
         """
         assignments = {
             item["client_id"]: item["advisor_id"]
-            for item in self._batch_get([keys.client_assignment(c) for c in client_ids], consistent=True)
+            for item in self._batch_get(
+                [keys.client_assignment(c) for c in client_ids], consistent=True
+            )
         }
         changed = 0
         for client_id, advisor_id in assignments.items():
@@ -646,12 +662,16 @@ class BookRepository:
         """Record a new import; if this S3 object was seen before, return that import instead."""
         item = {
             **keys.import_status(status.import_id),
-            **keys.import_indexes(status.key, format_timestamp(status.started_at), status.import_id),
+            **keys.import_indexes(
+                status.key, format_timestamp(status.started_at), status.import_id
+            ),
             **status.model_dump(mode="json"),
         }
         try:
             self._db.put_item(
-                TableName=self._table, Item=to_wire(item), ConditionExpression="attribute_not_exists(PK)"
+                TableName=self._table,
+                Item=to_wire(item),
+                ConditionExpression="attribute_not_exists(PK)",
             )
             return None
         except ClientError as error:
@@ -663,7 +683,9 @@ class BookRepository:
 
     def save_import(self, status: ImportStatus) -> None:
         """Store an import's progress or outcome (the indexes are kept from begin_import)."""
-        fields = status.model_dump(mode="json", exclude={"import_id", "bucket", "key", "started_at"})
+        fields = status.model_dump(
+            mode="json", exclude={"import_id", "bucket", "key", "started_at"}
+        )
         names = {f"#{name}": name for name in fields}
         self._db.update_item(
             TableName=self._table,
@@ -724,7 +746,7 @@ class BookRepository:
             next_key = None
         return [convert(from_wire(w)) for w in page], next_key
 
-    def _transact(self, actions: list[dict[str, Any]], names: list[str]) -> None:
+    def _transact(self, actions: list[Any], names: list[str]) -> None:
         try:
             self._db.transact_write_items(TransactItems=actions)
         except ClientError as error:
@@ -764,12 +786,12 @@ class BookRepository:
     def _batch_write(self, puts: Sequence[Wire]) -> None:
         """BatchWriteItem in batches of 25, retrying UnprocessedItems with backoff and jitter."""
         for start in range(0, len(puts), BATCH_WRITE_LIMIT):
-            pending: list[dict[str, Any]] = [
+            pending: list[Any] = [
                 {"PutRequest": {"Item": item}} for item in puts[start : start + BATCH_WRITE_LIMIT]
             ]
             for attempt in range(MAX_BATCH_ATTEMPTS + 1):
                 response = self._db.batch_write_item(RequestItems={self._table: pending})
-                pending = response.get("UnprocessedItems", {}).get(self._table, [])
+                pending = list(response.get("UnprocessedItems", {}).get(self._table, []))
                 if not pending:
                     break
                 if attempt == MAX_BATCH_ATTEMPTS:

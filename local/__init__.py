@@ -1,0 +1,1 @@
+"""Developer tooling that never ships: template reading, event builders, in-process invocation."""

@@ -1,0 +1,185 @@
+"""Builders for the events Lambda receives: API Gateway REST proxy events and S3 notifications.
+
+The files in events/ are written by these builders (`make events`), and the tests and the
+local stack use the same builders, so all three agree on the event shape.
+"""
+
+import base64
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "events"
+
+
+def api_event(
+    method: str,
+    resource: str,
+    *,
+    path_parameters: dict[str, str] | None = None,
+    query: dict[str, list[str]] | None = None,
+    headers: dict[str, list[str]] | None = None,
+    body: bytes | str | None = None,
+    stage: str = "dev",
+    request_id: str | None = None,
+    source_ip: str = "127.0.0.1",
+) -> dict[str, Any]:
+    """A REST API (v1) proxy event, as API Gateway builds it for a Lambda proxy integration.
+
+    `resource` is the template's path ("/advisors/{advisor_id}"); the request path is filled
+    in from the path parameters. Single-value maps keep the last value, as API Gateway does.
+    """
+    parameters = path_parameters or {}
+    path = resource
+    for name, value in parameters.items():
+        path = path.replace("{" + name + "}", value)
+    headers = {"Accept": ["application/json"], **(headers or {})}
+    encoded = isinstance(body, bytes)
+    if isinstance(body, bytes):
+        try:
+            body_text: str | None = body.decode("utf-8")
+            encoded = False
+        except UnicodeDecodeError:
+            body_text = base64.b64encode(body).decode("ascii")
+    else:
+        body_text = body
+    request_id = request_id or str(uuid.uuid4())
+    now = datetime.now(UTC)
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": {name: values[-1] for name, values in headers.items()},
+        "multiValueHeaders": headers,
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} if query else None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": parameters or None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourceId": "local",
+            "resourcePath": resource,
+            "httpMethod": method,
+            "extendedRequestId": request_id,
+            "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "path": f"/{stage}{path}",
+            "accountId": "123456789012",
+            "protocol": "HTTP/1.1",
+            "stage": stage,
+            "domainPrefix": "localhost",
+            "requestTimeEpoch": int(now.timestamp() * 1000),
+            "requestId": request_id,
+            "identity": {"sourceIp": source_ip, "userAgent": headers.get("User-Agent", [""])[-1]},
+            "domainName": "localhost",
+            "apiId": "local",
+        },
+        "body": body_text,
+        "isBase64Encoded": encoded,
+    }
+
+
+def s3_put_event(
+    bucket: str, key: str, *, version_id: str | None = None, etag: str = "0", size: int = 0
+) -> dict[str, Any]:
+    """An s3:ObjectCreated:Put notification for one object; the key is URL-encoded as S3 does."""
+    obj: dict[str, Any] = {"key": quote_plus(key, safe="/"), "size": size, "eTag": etag}
+    if version_id is not None:
+        obj["versionId"] = version_id
+    obj["sequencer"] = "0A1B2C3D4E5F678901"
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": "us-east-1",
+                "eventTime": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+                "eventName": "ObjectCreated:Put",
+                "userIdentity": {"principalId": "EXAMPLE"},
+                "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+                "responseElements": {"x-amz-request-id": "EXAMPLE", "x-amz-id-2": "EXAMPLE"},
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "configurationId": "SeedUploaded",
+                    "bucket": {
+                        "name": bucket,
+                        "ownerIdentity": {"principalId": "EXAMPLE"},
+                        "arn": f"arn:aws:s3:::{bucket}",
+                    },
+                    "object": obj,
+                },
+            }
+        ]
+    }
+
+
+def _json_body(value: Any) -> str:
+    return json.dumps(value)
+
+
+SAMPLE_BUCKET = "advisor-book-seed"
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "list_advisors.json": api_event("GET", "/advisors"),
+    "list_advisors_by_focus_area.json": api_event(
+        "GET", "/advisors", query={"focus_area": ["retirement planning"], "limit": ["5"]}
+    ),
+    "get_advisor.json": api_event(
+        "GET", "/advisors/{advisor_id}", path_parameters={"advisor_id": "adv-001"}
+    ),
+    "list_advisor_clients.json": api_event(
+        "GET",
+        "/advisors/{advisor_id}/clients",
+        path_parameters={"advisor_id": "adv-001"},
+        query={"limit": ["10"]},
+    ),
+    "get_client.json": api_event(
+        "GET", "/clients/{client_id}", path_parameters={"client_id": "cli-0001"}
+    ),
+    "assign_advisor.json": api_event(
+        "PUT",
+        "/clients/{client_id}/advisor",
+        path_parameters={"client_id": "cli-0001"},
+        headers={"Content-Type": ["application/json"]},
+        body=_json_body({"advisor_id": "adv-001"}),
+    ),
+    "unassign_advisor.json": api_event(
+        "DELETE", "/clients/{client_id}/advisor", path_parameters={"client_id": "cli-0001"}
+    ),
+    "list_imports.json": api_event("GET", "/imports", query={"key": ["data.json"]}),
+    "get_import.json": api_event(
+        "GET", "/imports/{import_id}", path_parameters={"import_id": "imp-000000000000000000000000"}
+    ),
+    "s3_seed_uploaded.json": s3_put_event(SAMPLE_BUCKET, "data.json", version_id="example-version"),
+}
+
+_STABLE = {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "requestTimeEpoch": 1767225600000}
+
+
+def stable(event: dict[str, Any]) -> dict[str, Any]:
+    """The same event with fixed request id and times, so the committed files do not churn."""
+    event = json.loads(json.dumps(event))
+    if "requestContext" in event:
+        context = event["requestContext"]
+        context.update(_STABLE)
+        context["extendedRequestId"] = _STABLE["requestId"]
+        context["requestTime"] = "01/Jan/2026:00:00:00 +0000"
+    for record in event.get("Records", []):
+        record["eventTime"] = "2026-01-01T00:00:00.000Z"
+    return event
+
+
+def render(event: dict[str, Any]) -> str:
+    return json.dumps(stable(event), indent=2) + "\n"
+
+
+def write_samples() -> None:
+    EVENTS.mkdir(exist_ok=True)
+    for name, event in SAMPLES.items():
+        (EVENTS / name).write_text(render(event))
+
+
+if __name__ == "__main__":
+    write_samples()
