@@ -152,7 +152,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "get_import.json": api_event(
         "GET", "/imports/{import_id}", path_parameters={"import_id": "imp-000000000000000000000000"}
     ),
-    "s3_seed_uploaded.json": s3_put_event(SAMPLE_BUCKET, "data.json", version_id="example-version"),
+    "s3_seed_uploaded.json": s3_put_event(
+        SAMPLE_BUCKET, "data.json", etag="d41d8cd98f00b204e9800998ecf8427e"
+    ),
 }
 
 _STABLE = {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "requestTimeEpoch": 1767225600000}

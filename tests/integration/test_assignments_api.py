@@ -1,0 +1,220 @@
+"""PUT and DELETE /clients/{client_id}/advisor: every status code of the contract."""
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from advisor_book.ingest import ImportReport
+from tests.conftest import HttpResponse
+
+Api = Callable[..., HttpResponse]
+
+
+def assign(api: Api, client_id: str, advisor_id: str) -> HttpResponse:
+    return api(
+        "PUT", "/clients/{client_id}/advisor", body={"advisor_id": advisor_id}, client_id=client_id
+    )
+
+
+def unassign(api: Api, client_id: str) -> HttpResponse:
+    return api("DELETE", "/clients/{client_id}/advisor", client_id=client_id)
+
+
+def advisor(api: Api, advisor_id: str) -> dict[str, Any]:
+    body: dict[str, Any] = api("GET", "/advisors/{advisor_id}", advisor_id=advisor_id).body
+    return body
+
+
+def book(api: Api, advisor_id: str) -> list[str]:
+    body = api(
+        "GET", "/advisors/{advisor_id}/clients", advisor_id=advisor_id, query={"limit": "100"}
+    ).body
+    return [item["client_id"] for item in body["items"]]
+
+
+def client_total(api: Api, client_id: str) -> Decimal:
+    return Decimal(api("GET", "/clients/{client_id}", client_id=client_id).body["total_value"])
+
+
+def available_ids(api: Api) -> list[str]:
+    return [a["advisor_id"] for a in api("GET", "/advisors", query={"limit": "100"}).body["items"]]
+
+
+def test_assigning_a_client_moves_it_into_the_advisors_book(
+    api: Api, seeded: dict[str, Any]
+) -> None:
+    response = assign(api, "cli-0004", "adv-001")
+
+    assert response.status == 200
+    assert response.body["client_id"] == "cli-0004"
+    assert response.body["advisor_id"] == "adv-001"
+    assert response.body["previous_advisor_id"] is None
+    assert response.body["assigned_at"].endswith("Z")
+    datetime.fromisoformat(response.body["assigned_at"])
+    assert book(api, "adv-001") == ["cli-0004"]
+    detail = advisor(api, "adv-001")
+    assert detail["client_count"] == 1
+    assert Decimal(detail["total_assets"]) == client_total(api, "cli-0004")
+
+
+def test_repeating_an_assignment_is_a_200_that_changes_nothing(
+    api: Api, seeded: dict[str, Any]
+) -> None:
+    first = assign(api, "cli-0004", "adv-001")
+
+    again = assign(api, "cli-0004", "adv-001")
+
+    assert again.status == 200
+    assert again.body == first.body
+    assert advisor(api, "adv-001")["client_count"] == 1
+    assert book(api, "adv-001") == ["cli-0004"]
+
+
+def test_reassigning_moves_the_client_and_both_advisors_totals(
+    api: Api, seeded: dict[str, Any]
+) -> None:
+    assign(api, "cli-0004", "adv-001")
+    assign(api, "cli-0006", "adv-001")
+
+    response = assign(api, "cli-0004", "adv-002")
+
+    assert response.status == 200
+    assert response.body["previous_advisor_id"] == "adv-001"
+    assert book(api, "adv-001") == ["cli-0006"]
+    assert book(api, "adv-002") == ["cli-0004"]
+    old, new = advisor(api, "adv-001"), advisor(api, "adv-002")
+    assert (old["client_count"], new["client_count"]) == (1, 1)
+    assert Decimal(old["total_assets"]) == client_total(api, "cli-0006")
+    assert Decimal(new["total_assets"]) == client_total(api, "cli-0004")
+    assert api("GET", "/clients/{client_id}", client_id="cli-0004").body["advisor_id"] == "adv-002"
+
+
+def test_assigning_to_a_full_advisor_is_a_conflict(api: Api, seeded: dict[str, Any]) -> None:
+    for client_id in ("cli-0001", "cli-0002", "cli-0003"):
+        assert assign(api, client_id, "adv-003").status == 200  # capacity 3
+
+    response = assign(api, "cli-0004", "adv-003")
+
+    assert response.status == 409
+    assert response.body == {"error": {"code": "conflict", "message": "advisor adv-003 is full"}}
+    assert advisor(api, "adv-003")["client_count"] == 3
+    assert api("GET", "/clients/{client_id}", client_id="cli-0004").body["advisor_id"] is None
+
+
+def test_assigning_to_an_advisor_not_accepting_clients_is_a_conflict(
+    api: Api, seeded: dict[str, Any]
+) -> None:
+    response = assign(api, "cli-0004", "adv-007")
+
+    assert response.status == 409
+    assert response.body["error"]["message"] == "advisor adv-007 is not accepting new clients"
+
+
+def test_a_full_advisor_that_loses_a_client_is_available_again(
+    api: Api, seeded: dict[str, Any]
+) -> None:
+    for client_id in ("cli-0001", "cli-0002", "cli-0003"):
+        assign(api, client_id, "adv-003")
+    assert "adv-003" not in available_ids(api)
+
+    assign(api, "cli-0001", "adv-001")
+
+    assert "adv-003" in available_ids(api)
+    assert advisor(api, "adv-003")["available"] is True
+    assert assign(api, "cli-0004", "adv-003").status == 200
+
+
+def test_unknown_client_is_not_found(api: Api, seeded: dict[str, Any]) -> None:
+    response = assign(api, "cli-9999", "adv-001")
+
+    assert response.status == 404
+    assert response.body["error"] == {"code": "not_found", "message": "client cli-9999 not found"}
+
+
+def test_unknown_advisor_is_not_found(api: Api, seeded: dict[str, Any]) -> None:
+    response = assign(api, "cli-0001", "adv-999")
+
+    assert response.status == 404
+    assert response.body["error"] == {"code": "not_found", "message": "advisor adv-999 not found"}
+
+
+@pytest.mark.parametrize(
+    "raw_body",
+    [
+        "{not json",
+        "",
+        "[]",
+        '{"advisor_id": 7}',
+        '{"advisor_id": null}',
+        "{}",
+        '{"advisor_id": "adv-001", "note": "x"}',
+        '{"advisor_id": "adv#001"}',
+        '{"advisor_id": ""}',
+    ],
+)
+def test_malformed_body_is_a_validation_error(
+    api: Api, seeded: dict[str, Any], raw_body: str
+) -> None:
+    response = api("PUT", "/clients/{client_id}/advisor", raw_body=raw_body, client_id="cli-0001")
+
+    assert response.status == 422
+    assert response.body["error"]["code"] == "validation_error"
+    assert response.body["error"]["details"]
+    assert api("GET", "/clients/{client_id}", client_id="cli-0001").body["advisor_id"] is None
+
+
+def test_unassigning_removes_the_client_from_the_book(api: Api, seeded: dict[str, Any]) -> None:
+    assign(api, "cli-0008", "adv-005")
+
+    response = unassign(api, "cli-0008")
+
+    assert response.status == 204
+    assert response.body is None
+    assert book(api, "adv-005") == []
+    detail = advisor(api, "adv-005")
+    assert (detail["client_count"], detail["total_assets"]) == (0, "0.00")
+    assert api("GET", "/clients/{client_id}", client_id="cli-0008").body["advisor_id"] is None
+
+
+def test_unassigning_a_client_without_advisor_is_a_204(api: Api, seeded: dict[str, Any]) -> None:
+    assert unassign(api, "cli-0008").status == 204
+
+
+def test_unassigning_an_unknown_client_is_not_found(api: Api, seeded: dict[str, Any]) -> None:
+    response = unassign(api, "cli-9999")
+
+    assert response.status == 404
+    assert response.body["error"]["code"] == "not_found"
+
+
+def test_leaving_an_advisor_that_stopped_accepting_keeps_it_unavailable(
+    api: Api, seeded: dict[str, Any], load_seed: Callable[[Any], ImportReport]
+) -> None:
+    assign(api, "cli-0001", "adv-006")
+    closed = next(a for a in seeded["financial_advisors"] if a["id"] == "adv-006")
+    load_seed({"financial_advisors": [{**closed, "accepting_new_clients": False}]})
+
+    assert assign(api, "cli-0001", "adv-001").status == 200
+
+    detail = advisor(api, "adv-006")
+    assert (detail["client_count"], detail["available"]) == (0, False)
+    assert "adv-006" not in available_ids(api)
+
+
+def test_an_advisor_over_a_lowered_capacity_stays_unavailable_after_losing_one(
+    api: Api, seeded: dict[str, Any], load_seed: Callable[[Any], ImportReport]
+) -> None:
+    for client_id in ("cli-0001", "cli-0002", "cli-0003"):
+        assign(api, client_id, "adv-011")
+    record = next(a for a in seeded["financial_advisors"] if a["id"] == "adv-011")
+    load_seed({"financial_advisors": [{**record, "capacity": 1}]})
+
+    assert unassign(api, "cli-0001").status == 204
+
+    detail = advisor(api, "adv-011")
+    assert (detail["client_count"], detail["capacity"], detail["available"]) == (2, 1, False)
+    assert "adv-011" not in available_ids(api)
+    assert assign(api, "cli-0004", "adv-011").status == 409

@@ -1,0 +1,54 @@
+"""The error contract outside the routes: unknown routes and unexpected failures."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from advisor_book.repository import BookRepository
+from local.events import api_event
+
+Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
+
+
+def test_an_unknown_path_is_not_found_with_the_error_body(functions: Functions) -> None:
+    response = functions("AdvisorsFunction")(api_event("GET", "/advisers"))
+
+    assert response["statusCode"] == 404
+    assert json.loads(response["body"]) == {
+        "error": {"code": "not_found", "message": "no route for GET /advisers"}
+    }
+
+
+def test_an_unknown_method_is_not_found_with_the_error_body(functions: Functions) -> None:
+    response = functions("ClientsFunction")(
+        api_event("PATCH", "/clients/{client_id}", path_parameters={"client_id": "cli-0001"})
+    )
+
+    assert response["statusCode"] == 404
+    assert json.loads(response["body"])["error"]["code"] == "not_found"
+
+
+def test_an_unexpected_failure_is_a_500_naming_only_the_request_id(
+    functions: Functions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("internal detail: table advisor-book-test")
+
+    monkeypatch.setattr(BookRepository, "get_client", broken)
+    event = api_event(
+        "GET",
+        "/clients/{client_id}",
+        path_parameters={"client_id": "cli-0001"},
+        request_id="req-123",
+    )
+
+    response = functions("ClientsFunction")(event)
+
+    assert response["statusCode"] == 500
+    body = json.loads(response["body"])
+    assert body["error"]["code"] == "internal_error"
+    assert "req-123" in body["error"]["message"]
+    assert "internal detail" not in response["body"]
+    assert "advisor-book-test" not in response["body"]

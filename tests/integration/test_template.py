@@ -1,0 +1,94 @@
+"""What template.yaml promises: every route served by its own function, least privilege."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from local import template
+from local.events import api_event
+
+Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
+
+READ_ONLY = {"AdvisorsFunction", "ClientsFunction", "ImportsFunction"}
+WRITE_ACTIONS = {
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:PartiQLInsert",
+    "dynamodb:PartiQLUpdate",
+    "dynamodb:PartiQLDelete",
+}
+
+
+def actions_of(logical_id: str) -> set[str]:
+    properties = template.resources_of_type("AWS::Serverless::Function")[logical_id]["Properties"]
+    found: set[str] = set()
+    for policy in properties.get("Policies", []):
+        assert isinstance(policy, dict)
+        assert set(policy) == {"Statement"}, "only inline statements, no managed policies"
+        for statement in policy["Statement"]:
+            action = statement["Action"]
+            found |= {action} if isinstance(action, str) else set(action)
+    return found
+
+
+def test_contract_routes_are_all_declared() -> None:
+    declared = {(r.method, r.path) for r in template.routes()}
+
+    assert declared == {
+        ("GET", "/advisors"),
+        ("GET", "/advisors/{advisor_id}"),
+        ("GET", "/advisors/{advisor_id}/clients"),
+        ("PUT", "/clients/{client_id}/advisor"),
+        ("DELETE", "/clients/{client_id}/advisor"),
+        ("GET", "/clients/{client_id}"),
+        ("GET", "/imports"),
+        ("GET", "/imports/{import_id}"),
+    }
+
+
+def test_no_single_function_serves_every_route() -> None:
+    owners = {r.function for r in template.routes()}
+
+    assert len(owners) > 1
+
+
+@pytest.mark.parametrize("route", template.routes(), ids=lambda r: f"{r.method} {r.path}")
+def test_every_declared_route_is_handled_by_its_function(
+    functions: Functions, route: template.Route
+) -> None:
+    names = [part.strip("{}") for part in route.path.split("/") if part.startswith("{")]
+    event = api_event(route.method, route.path, path_parameters={n: "unknown-id" for n in names})
+
+    response = functions(route.function)(event)
+
+    assert (
+        not json.loads(response["body"] or "{}")
+        .get("error", {})
+        .get("message", "")
+        .startswith("no route")
+    )
+
+
+@pytest.mark.parametrize("logical_id", sorted(READ_ONLY))
+def test_read_functions_cannot_write(logical_id: str) -> None:
+    actions = actions_of(logical_id)
+
+    assert actions
+    assert not actions & WRITE_ACTIONS
+    assert "dynamodb:Scan" not in actions
+
+
+def test_no_function_has_wildcard_actions() -> None:
+    for logical_id in template.resources_of_type("AWS::Serverless::Function"):
+        assert not any("*" in action for action in actions_of(logical_id)), logical_id
+
+
+def test_the_table_is_on_demand_with_two_overloaded_indexes() -> None:
+    definition = template.table_definition("t")
+
+    assert definition["BillingMode"] == "PAY_PER_REQUEST"
+    assert [i["IndexName"] for i in definition["GlobalSecondaryIndexes"]] == ["GSI1", "GSI2"]
