@@ -24,7 +24,12 @@ def _b64encode(raw: bytes) -> str:
 
 
 def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Only the exact text `_b64encode` produces: base64 decoding alone would ignore stray
+    characters, padding and spare bits, letting an altered token through."""
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64encode(raw) != text:
+        raise ValueError("not a canonical token")
+    return raw
 
 
 class CursorCodec:

@@ -37,6 +37,25 @@ CLIENT_BATCH = 100
 Event = tuple[str, str, Any]
 
 
+class _BlankTracker:
+    """Remembers whether the stream held anything but whitespace, to call an empty file empty."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.blank = True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._stream.read(size)
+        if self.blank and chunk.strip():
+            self.blank = False
+        return chunk
+
+
+def _first_line(error: Exception) -> str:
+    """yajl's messages add a multi-line excerpt of the file; keep the first line only."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
 class FileRejectedError(Exception):
     """The file as a whole cannot be read: not JSON, truncated, or not in the seed shape."""
 
@@ -60,7 +79,11 @@ class ImportReport:
         errors = list(self.errors)
         if self.failure is not None:
             errors = [RecordError(path="$", message=self.failure), *errors][:MAX_ERRORS_KEPT]
-        state = "FAILED" if self.failure else ("PARTIAL" if self.rejected else "SUCCEEDED")
+        upserted = self.advisors_upserted + self.clients_upserted
+        if self.failure or (self.rejected and not upserted):
+            state = "FAILED"
+        else:
+            state = "PARTIAL" if self.rejected else "SUCCEEDED"
         return started.model_copy(
             update={
                 "status": state,
@@ -121,7 +144,8 @@ def read_records(stream: IO[bytes], report: ImportReport) -> Iterator[tuple[str,
     Unknown top-level fields and elements too large to be records are rejected in `report`;
     anything that makes the file unreadable raises FileRejectedError.
     """
-    events: Iterator[Event] = ijson.parse(stream, use_float=False)
+    tracked = _BlankTracker(stream)
+    events: Iterator[Event] = ijson.parse(tracked, use_float=False)
     try:
         first = next(events, None)
         if first is None:
@@ -162,9 +186,13 @@ def read_records(stream: IO[bytes], report: ImportReport) -> Iterator[tuple[str,
         if not sections_seen:
             raise FileRejectedError("the file has neither a financial_advisors nor a clients array")
     except ijson.IncompleteJSONError as error:
-        raise FileRejectedError(f"the file is not valid JSON or ends early: {error}") from error
+        if tracked.blank:
+            raise FileRejectedError("the file is empty") from error
+        raise FileRejectedError(
+            f"the file is not valid JSON or ends early: {_first_line(error)}"
+        ) from error
     except ijson.JSONError as error:
-        raise FileRejectedError(f"the file is not valid JSON: {error}") from error
+        raise FileRejectedError(f"the file is not valid JSON: {_first_line(error)}") from error
     except StopIteration as error:
         raise FileRejectedError("the file ends early") from error
 

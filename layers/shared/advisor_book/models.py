@@ -30,8 +30,9 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
 def format_money(value: Decimal) -> str:
-    """Two decimals, exactly: Decimal("1234.5") -> "1234.50"."""
-    return f"{value.quantize(CENT):f}"
+    """Two decimals, exactly, never a signed zero: Decimal("1234.5") -> "1234.50"."""
+    cents = value.quantize(CENT)
+    return f"{cents.copy_abs() if cents.is_zero() else cents:f}"
 
 
 def format_timestamp(value: datetime) -> str:
@@ -66,7 +67,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 def derived_id(prefix: str, *parts: str) -> str:
     """A stable id for a record that has none, so re-uploading a file never duplicates it."""
-    digest = sha256("\x1f".join(p.strip().casefold() for p in parts).encode()).hexdigest()
+    normalized = ("\x20".join(p.split()).casefold() for p in parts)
+    digest = sha256("\x1f".join(normalized).encode()).hexdigest()
     return f"{prefix}-{digest[:16]}"
 
 
@@ -80,9 +82,12 @@ class SeedRecord(BaseModel):
 
 
 def _integer_as_decimal(value: object) -> object:
-    """JSON `100` arrives as int; it is as exact as `100.00`. Strings and floats stay errors."""
+    """JSON `100` arrives as int; it is as exact as `100.00`. Strings and floats stay errors.
+    A JSON `-0.0` is zero and is stored as such."""
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
+    if isinstance(value, Decimal) and value.is_zero():
+        return Decimal(0)
     return value
 
 
