@@ -79,7 +79,7 @@ def load_seed(repo: BookRepository) -> Callable[[Any], ingest.ImportReport]:
     """Import a seed document (a dict, or raw bytes) through the real streaming ingest."""
 
     def load(document: Any) -> ingest.ImportReport:
-        return ingest.run_import(repo, stream_of(document))
+        return ingest.run_import(repo, lambda: stream_of(document))
 
     return load
 

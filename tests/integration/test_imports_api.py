@@ -33,7 +33,8 @@ def test_an_import_is_served_with_its_report(api: Api, repo: BookRepository) -> 
                     "first_name": "A",
                     "last_name": "B",
                     "accounts": [{"type": "IRA", "value": -1}],
-                }
+                },
+                {"id": "c-2", "first_name": "C", "last_name": "D", "accounts": []},
             ]
         },
     )
@@ -48,7 +49,7 @@ def test_an_import_is_served_with_its_report(api: Api, repo: BookRepository) -> 
         "exports/book.json",
         "PARTIAL",
     )
-    assert (body["advisors_upserted"], body["clients_upserted"], body["rejected"]) == (0, 0, 1)
+    assert (body["advisors_upserted"], body["clients_upserted"], body["rejected"]) == (0, 1, 1)
     assert body["errors"][0]["path"] == "clients[0].accounts[0].value"
     assert body["started_at"].endswith("Z")
     assert body["finished_at"].endswith("Z")

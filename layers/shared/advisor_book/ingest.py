@@ -3,7 +3,7 @@
 The file is parsed as a stream of JSON events (ijson's C backend, numbers as `Decimal`), so
 memory stays flat whatever its size. Each advisor or client is built and validated on its own:
 a bad record is rejected with its path and reason while the good ones are written. A file that
-is not JSON, or has neither array, fails as a whole; what was written before the fault stays.
+is not JSON, ends early, or has neither array fails as a whole and changes nothing.
 """
 
 import hashlib
@@ -276,15 +276,25 @@ class _Importer:
         self._report.clients_upserted += len(batch)
 
 
-def run_import(repo: BookRepository, stream: IO[bytes]) -> ImportReport:
-    """Stream one seed file into the table and report what happened to every record."""
+def run_import(repo: BookRepository, open_stream: Callable[[], IO[bytes]]) -> ImportReport:
+    """Stream one seed file into the table and report what happened to every record.
+
+    Two passes over the file: the first only checks that it is well-formed JSON in the seed
+    shape and writes nothing, so a truncated or corrupt file changes nothing stored; the second
+    validates each record and upserts the good ones.
+    """
+    try:
+        for _ in read_records(open_stream(), ImportReport()):
+            pass
+    except FileRejectedError as error:
+        return ImportReport(failure=str(error))
     report = ImportReport()
     importer = _Importer(repo, report)
     try:
-        for section, index, raw in read_records(stream, report):
+        for section, index, raw in read_records(open_stream(), report):
             importer.add(section, index, raw)
     except FileRejectedError as error:
-        report.failure = str(error)
+        report.failure = f"the file changed while it was read: {error}"
     importer.flush()
     return report
 
@@ -315,11 +325,9 @@ def import_object(
             return existing
         started = existing
     try:
-        stream = open_stream()
+        report = run_import(repo, open_stream)
     except FileRejectedError as error:
         report = ImportReport(failure=str(error))
-    else:
-        report = run_import(repo, stream)
     finished = report.status(started)
     repo.save_import(finished)
     return finished
