@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import advisors, config
-from advisor_book.http import ERROR_RESPONSES, create_app
+from advisor_book.http import ERROR_RESPONSES, NextToken, PageLimit, create_app
 from advisor_book.models import ID_PATTERN, AdvisorClientsPage, AdvisorDetail, AdvisorPage
 
 logger = Logger()
@@ -22,8 +22,6 @@ repo = config.repository(settings)
 cursors = config.cursor_codec(settings)
 
 AdvisorId = Annotated[str, Path(pattern=ID_PATTERN, description="The advisor's id.")]
-Limit = Annotated[int, Query(ge=1, le=100, description="Page size.")]
-NextToken = Annotated[str | None, Query(max_length=2048, description="From the previous page.")]
 
 
 @app.get(
@@ -36,7 +34,7 @@ def list_advisors(
     include_unavailable: Annotated[
         bool, Query(description="Also list full or closed advisors.")
     ] = False,
-    limit: Limit = 25,
+    limit: PageLimit = 25,
     next_token: NextToken = None,
 ) -> AdvisorPage:
     return advisors.list_advisors(
@@ -63,7 +61,7 @@ def get_advisor(advisor_id: AdvisorId) -> AdvisorDetail:
     responses=ERROR_RESPONSES,
 )
 def list_advisor_clients(
-    advisor_id: AdvisorId, limit: Limit = 25, next_token: NextToken = None
+    advisor_id: AdvisorId, limit: PageLimit = 25, next_token: NextToken = None
 ) -> AdvisorClientsPage:
     return advisors.advisor_clients(repo, cursors, advisor_id, limit=limit, next_token=next_token)
 

@@ -8,7 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import config, imports
-from advisor_book.http import ERROR_RESPONSES, create_app
+from advisor_book.http import ERROR_RESPONSES, NextToken, PageLimit, create_app
 from advisor_book.models import ImportPage, ImportStatus
 
 logger = Logger()
@@ -29,10 +29,8 @@ def list_imports(
     key: Annotated[
         str | None, Query(min_length=1, max_length=1024, description="Only this S3 key.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 25,
-    next_token: Annotated[
-        str | None, Query(max_length=2048, description="From the previous page.")
-    ] = None,
+    limit: PageLimit = 25,
+    next_token: NextToken = None,
 ) -> ImportPage:
     return imports.list_imports(repo, cursors, key=key, limit=limit, next_token=next_token)
 

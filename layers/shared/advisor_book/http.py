@@ -6,12 +6,13 @@ as 404, and anything unexpected as a 500 that names the request id and nothing i
 """
 
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from advisor_book.errors import (
@@ -29,6 +30,13 @@ _STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, ErrorCode]] = {
     ConflictError: (HTTPStatus.CONFLICT, "conflict"),
     BadCursorError: (HTTPStatus.BAD_REQUEST, "bad_request"),
 }
+
+
+# Query parameters every paginated listing takes.
+PageLimit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.")]
+NextToken = Annotated[
+    str | None, Query(max_length=2048, description="The next_token of the previous page.")
+]
 
 
 def _error_response(description: str) -> OpenAPIResponse:
