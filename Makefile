@@ -61,6 +61,10 @@ lint: install ## ruff, ruff format --check, mypy, cfn-lint and sam validate --li
 test: lint ## Lint, type-check, validate the template and run every test
 	$(BIN)/pytest
 
+.PHONY: run
+run: $(VENV)/.installed ## Run the API on 127.0.0.1:3000 over a local AWS emulator, with data.json imported
+	$(BIN)/python -m local.stack
+
 .PHONY: build
 build: install ## sam build (the layer and every function)
 	$(SAM_BIN)/sam build --template-file template.yaml

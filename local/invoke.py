@@ -5,6 +5,7 @@ function's environment from the template, and called with an event and a Lambda 
 import importlib.util
 import os
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -38,7 +39,9 @@ class LambdaContext:
         return max(0, int((self.timeout_seconds - (time.monotonic() - self._started)) * 1000))
 
 
-def load_handler(logical_id: str, refs: Mapping[str, str]) -> tuple[ModuleType, Handler]:
+def load_handler(
+    logical_id: str, refs: Mapping[str, str], module_suffix: str | None = None
+) -> tuple[ModuleType, Handler]:
     """Import the function's module fresh, with its template environment set first.
 
     Module-level code (settings, AWS clients) runs now, as at a Lambda cold start.
@@ -47,7 +50,7 @@ def load_handler(logical_id: str, refs: Mapping[str, str]) -> tuple[ModuleType, 
     os.environ.update(function.resolved_environment(refs))
     module_name, attribute = function.handler.rsplit(".", 1)
     path = function.code_uri / f"{module_name}.py"
-    spec = importlib.util.spec_from_file_location(f"functions.{logical_id}", path)
+    spec = importlib.util.spec_from_file_location(f"functions.{module_suffix or logical_id}", path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -55,3 +58,72 @@ def load_handler(logical_id: str, refs: Mapping[str, str]) -> tuple[ModuleType, 
     spec.loader.exec_module(module)
     handler: Handler = getattr(module, attribute)
     return module, handler
+
+
+_LOADING = threading.Lock()
+
+
+class FunctionPool:
+    """Warm instances of one function, like Lambda's execution environments.
+
+    Each instance serves one event at a time; when every instance is busy, another is loaded
+    (a cold start), up to `limit`, so concurrent requests run concurrently as they do on Lambda.
+    """
+
+    def __init__(
+        self,
+        function: template.Function,
+        refs: Mapping[str, str],
+        extra_environment: Mapping[str, str] | None = None,
+        limit: int = 8,
+    ) -> None:
+        self.function = function
+        self._refs = refs
+        self._extra = dict(extra_environment or {})
+        self._idle: list[Handler] = []
+        self._loaded = 0
+        self._limit = limit
+        self._lock = threading.Condition()
+
+    def _load(self) -> Handler:
+        with _LOADING:
+            others = {name for f in template.functions().values() for name in f.environment} - set(
+                self.function.environment
+            )
+            for name in others:
+                os.environ.pop(name, None)
+            os.environ.update(self._extra)
+            suffix = f"{self.function.logical_id}.{uuid.uuid4().hex[:8]}"
+            return load_handler(self.function.logical_id, self._refs, module_suffix=suffix)[1]
+
+    def _acquire(self) -> Handler:
+        with self._lock:
+            while not self._idle and self._loaded >= self._limit:
+                self._lock.wait()
+            if self._idle:
+                return self._idle.pop()
+            self._loaded += 1
+        try:
+            return self._load()
+        except BaseException:
+            with self._lock:
+                self._loaded -= 1
+                self._lock.notify()
+            raise
+
+    def _release(self, handler: Handler) -> None:
+        with self._lock:
+            self._idle.append(handler)
+            self._lock.notify()
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        handler = self._acquire()
+        try:
+            context = LambdaContext(
+                function_name=self.function.logical_id,
+                memory_limit_in_mb=self.function.memory_mb,
+                timeout_seconds=self.function.timeout_seconds,
+            )
+            return handler(event, context)
+        finally:
+            self._release(handler)

@@ -48,9 +48,10 @@ def resources_of_type(kind: str) -> dict[str, dict[str, Any]]:
     return {name: r for name, r in load()["Resources"].items() if r["Type"] == kind}
 
 
-def table_definition(table_name: str) -> dict[str, Any]:
-    """create_table arguments for the template's table."""
-    (properties,) = (r["Properties"] for r in resources_of_type("AWS::DynamoDB::Table").values())
+def table_definition(table_name: str, logical_id: str | None = None) -> dict[str, Any]:
+    """create_table arguments for the template's table (the one named, or the only one)."""
+    tables = resources_of_type("AWS::DynamoDB::Table")
+    properties = tables[logical_id or next(iter(tables))]["Properties"]
     wanted = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
     return {"TableName": table_name, **{k: properties[k] for k in wanted if k in properties}}
 
@@ -77,44 +78,96 @@ class Route:
 
 
 @dataclass(frozen=True)
+class BucketTrigger:
+    """An S3 event source: uploads to `bucket` matching the filter invoke the function."""
+
+    bucket: str
+    events: tuple[str, ...]
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
 class Function:
     logical_id: str
     code_uri: Path
     handler: str
     environment: dict[str, Any]
     routes: tuple[Route, ...]
+    bucket_triggers: tuple[BucketTrigger, ...]
+    timeout_seconds: int
+    memory_mb: int
 
     def resolved_environment(self, refs: Mapping[str, str]) -> dict[str, str]:
         return {name: resolve(value, refs) for name, value in self.environment.items()}
 
 
-def functions() -> dict[str, Function]:
-    """Every function with its merged environment (Globals first) and its API routes."""
-    global_env = (
-        load().get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+def _bucket_trigger(properties: dict[str, Any]) -> BucketTrigger:
+    rules = properties.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+    by_name = {rule["Name"].lower(): rule["Value"] for rule in rules}
+    events = properties["Events"]
+    return BucketTrigger(
+        bucket=properties["Bucket"]["Ref"],
+        events=tuple(events) if isinstance(events, list) else (events,),
+        prefix=by_name.get("prefix", ""),
+        suffix=by_name.get("suffix", ""),
     )
+
+
+def functions() -> dict[str, Function]:
+    """Every function with its merged settings (Globals first), API routes and S3 triggers."""
+    defaults = load().get("Globals", {}).get("Function", {})
+    global_env = defaults.get("Environment", {}).get("Variables", {})
     found = {}
     for name, resource in resources_of_type("AWS::Serverless::Function").items():
         properties = resource["Properties"]
         own_env = properties.get("Environment", {}).get("Variables", {})
-        routes = tuple(
-            Route(
-                method=e["Properties"]["Method"].upper(),
-                path=e["Properties"]["Path"],
-                function=name,
-            )
-            for e in properties.get("Events", {}).values()
-            if e["Type"] == "Api"
-        )
+        events = list(properties.get("Events", {}).values())
         found[name] = Function(
             logical_id=name,
             code_uri=ROOT / properties["CodeUri"],
             handler=properties["Handler"],
             environment={**global_env, **own_env},
-            routes=routes,
+            routes=tuple(
+                Route(
+                    method=e["Properties"]["Method"].upper(),
+                    path=e["Properties"]["Path"],
+                    function=name,
+                )
+                for e in events
+                if e["Type"] == "Api"
+            ),
+            bucket_triggers=tuple(
+                _bucket_trigger(e["Properties"]) for e in events if e["Type"] == "S3"
+            ),
+            timeout_seconds=int(properties.get("Timeout", defaults.get("Timeout", 3))),
+            memory_mb=int(properties.get("MemorySize", defaults.get("MemorySize", 128))),
         )
     return found
 
 
 def routes() -> list[Route]:
     return [route for function in functions().values() for route in function.routes]
+
+
+def parameter_default(name: str) -> str:
+    return str(load()["Parameters"][name]["Default"])
+
+
+@dataclass(frozen=True)
+class GatewayResponse:
+    status: int
+    body: str
+
+
+def missing_route_response() -> GatewayResponse:
+    """What the API answers for a path or method no route declares (API Gateway's
+    MISSING_AUTHENTICATION_TOKEN response, as the template customizes it)."""
+    (api,) = resources_of_type("AWS::Serverless::Api").values()
+    response = api["Properties"].get("GatewayResponses", {}).get("MISSING_AUTHENTICATION_TOKEN", {})
+    return GatewayResponse(
+        status=int(response.get("StatusCode", 403)),
+        body=response.get("ResponseTemplates", {}).get(
+            "application/json", '{"message": "Missing Authentication Token"}'
+        ),
+    )

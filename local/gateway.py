@@ -1,0 +1,160 @@
+"""A local stand-in for API Gateway's REST API with Lambda proxy integrations.
+
+Routes come from template.yaml. Each HTTP request becomes the proxy event API Gateway would
+send (resource, path parameters, single and multi-value headers and query strings, body and
+base64 flag, request context), goes to the function the template maps the route to, and the
+function's response goes back with its status, headers and body.
+"""
+
+import base64
+import re
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from local import template
+from local.events import api_event
+from local.invoke import FunctionPool
+
+
+@dataclass(frozen=True)
+class CompiledRoute:
+    route: template.Route
+    pattern: re.Pattern[str]
+    literal_segments: int
+
+
+def _compile(route: template.Route) -> CompiledRoute:
+    parts = []
+    literal = 0
+    for segment in route.path.strip("/").split("/"):
+        if segment.startswith("{") and segment.endswith("+}"):
+            parts.append(f"(?P<{segment[1:-2]}>.+)")
+        elif segment.startswith("{") and segment.endswith("}"):
+            parts.append(f"(?P<{segment[1:-1]}>[^/]+)")
+        else:
+            parts.append(re.escape(segment))
+            literal += 1
+    return CompiledRoute(route, re.compile("^/" + "/".join(parts) + "/?$"), literal)
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class LocalApiGateway:
+    """Matches requests to template routes and invokes the functions behind them."""
+
+    def __init__(self, pools: Mapping[str, FunctionPool], stage: str) -> None:
+        self._pools = pools
+        self._stage = stage
+        # As in API Gateway, a literal segment wins over a path parameter.
+        self._routes = sorted(
+            (_compile(r) for r in template.routes()), key=lambda c: -c.literal_segments
+        )
+        self._missing = template.missing_route_response()
+
+    def match(self, method: str, path: str) -> tuple[template.Route, dict[str, str]] | None:
+        for compiled in self._routes:
+            found = compiled.pattern.match(path)
+            if found and compiled.route.method in (method, "ANY"):
+                return compiled.route, {k: unquote(v) for k, v in found.groupdict().items()}
+        return None
+
+    def handle(
+        self, method: str, target: str, headers: list[tuple[str, str]], body: bytes
+    ) -> GatewayResult:
+        url = urlsplit(target)
+        path = unquote(url.path) or "/"
+        matched = self.match(method, url.path or "/")
+        if matched is None:
+            return GatewayResult(
+                status=self._missing.status,
+                headers=[("Content-Type", "application/json")],
+                body=self._missing.body.encode(),
+            )
+        route, parameters = matched
+        multi_headers: dict[str, list[str]] = {}
+        for name, value in headers:
+            multi_headers.setdefault(name, []).append(value)
+        query = parse_qs(url.query, keep_blank_values=True)
+        event = api_event(
+            method,
+            route.path,
+            path_parameters=parameters,
+            query=query,
+            headers=multi_headers,
+            body=body if body else None,
+            stage=self._stage,
+        )
+        event["path"] = path
+        try:
+            response: dict[str, Any] = self._pools[route.function].invoke(event)
+        except Exception as error:  # the function crashed: API Gateway answers 502
+            print(f"{route.function} failed: {error!r}", file=sys.stderr, flush=True)
+            return GatewayResult(
+                status=502,
+                headers=[("Content-Type", "application/json")],
+                body=b'{"message": "Internal server error"}',
+            )
+        return _to_http(response)
+
+
+def _to_http(response: Mapping[str, Any]) -> GatewayResult:
+    headers: list[tuple[str, str]] = []
+    single = response.get("headers") or {}
+    multi = response.get("multiValueHeaders") or {}
+    for name, value in single.items():
+        if name not in multi:
+            headers.append((name, str(value)))
+    for name, values in multi.items():
+        headers.extend((name, str(v)) for v in values)
+    raw = response.get("body") or ""
+    body = base64.b64decode(raw) if response.get("isBase64Encoded") else str(raw).encode()
+    return GatewayResult(status=int(response.get("statusCode", 200)), headers=headers, body=body)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    gateway: LocalApiGateway
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self) -> None:
+        started = time.monotonic()
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        result = self.gateway.handle(self.command, self.path, list(self.headers.items()), body)
+        self.send_response(result.status)
+        names = {name.lower() for name, _ in result.headers}
+        for name, value in result.headers:
+            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                self.send_header(name, value)
+        if "content-type" not in names and result.body:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(result.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(result.body)
+        elapsed = (time.monotonic() - started) * 1000
+        print(f"{self.command} {self.path} {result.status} {elapsed:.0f} ms", flush=True)
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve  # noqa: N815
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Requests are logged once, by _serve, with their status and duration."""
+
+
+class LocalApiServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def serve(gateway: LocalApiGateway, host: str, port: int) -> LocalApiServer:
+    handler = type("GatewayRequestHandler", (_RequestHandler,), {"gateway": gateway})
+    return LocalApiServer((host, port), handler)

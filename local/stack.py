@@ -1,0 +1,225 @@
+"""`make run`: the whole product on a laptop, with no Docker and no AWS account.
+
+Starts moto server as the AWS emulator, creates the template's resources in it, serves the
+template's API routes from the functions' own handlers, delivers seed-bucket uploads to the
+ingest function, imports data.json, and serves until interrupted.
+"""
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from local import template
+from local.gateway import LocalApiGateway, LocalApiServer, serve
+from local.invoke import FunctionPool
+from local.notifications import BucketNotifications
+
+HOST = "127.0.0.1"
+REGION = "us-east-1"
+IMPORT_WAIT_SECONDS = 300
+
+
+@dataclass
+class StackSettings:
+    aws_port: int = field(default_factory=lambda: int(os.environ.get("LOCAL_AWS_PORT", "5000")))
+    api_port: int = field(default_factory=lambda: int(os.environ.get("LOCAL_API_PORT", "3000")))
+    seed_bucket: str = field(
+        default_factory=lambda: os.environ.get("LOCAL_SEED_BUCKET", "advisor-book-seed")
+    )
+    seed_file: str = field(default_factory=lambda: os.environ.get("LOCAL_SEED_FILE", "data.json"))
+
+    @property
+    def aws_url(self) -> str:
+        return f"http://{HOST}:{self.aws_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{HOST}:{self.api_port}"
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def _use_emulator(settings: StackSettings) -> None:
+    """Every boto3 client of this process, handlers included, talks to the emulator."""
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": settings.aws_url,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            # Metrics would print CloudWatch EMF documents on every call; locally they are noise.
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+    )
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+
+
+def create_resources(settings: StackSettings) -> dict[str, str]:
+    """Create the template's tables, buckets and secrets; returns what each !Ref resolves to."""
+    refs: dict[str, str] = {}
+    dynamodb = boto3.client("dynamodb")
+    for logical_id in template.resources_of_type("AWS::DynamoDB::Table"):
+        dynamodb.create_table(**template.table_definition(logical_id, logical_id=logical_id))
+        refs[logical_id] = logical_id
+    s3 = boto3.client("s3")
+    for logical_id, resource in template.resources_of_type("AWS::S3::Bucket").items():
+        name = settings.seed_bucket if logical_id == "SeedBucket" else logical_id.lower()
+        s3.create_bucket(Bucket=name)
+        versioning = resource["Properties"].get("VersioningConfiguration", {})
+        if versioning.get("Status") == "Enabled":
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        refs[logical_id] = name
+    secretsmanager = boto3.client("secretsmanager")
+    for logical_id in template.resources_of_type("AWS::SecretsManager::Secret"):
+        secret = secretsmanager.create_secret(Name=logical_id, SecretString=secrets.token_hex(32))
+        refs[logical_id] = secret["ARN"]
+    return refs
+
+
+def connect_triggers(
+    refs: dict[str, str], pools: dict[str, FunctionPool]
+) -> list[BucketNotifications]:
+    """Send each triggering bucket's notifications to a queue, drained into its function."""
+    sqs = boto3.client("sqs")
+    s3 = boto3.client("s3")
+    drains = []
+    for function in template.functions().values():
+        for trigger in function.bucket_triggers:
+            bucket = refs[trigger.bucket]
+            queue_url = sqs.create_queue(
+                QueueName=f"{bucket}-{function.logical_id}",
+                Attributes={"VisibilityTimeout": "5"},
+            )["QueueUrl"]
+            queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+                "Attributes"
+            ]["QueueArn"]
+            rules = [{"Name": "prefix", "Value": trigger.prefix}] if trigger.prefix else []
+            rules += [{"Name": "suffix", "Value": trigger.suffix}] if trigger.suffix else []
+            configuration: Any = {"QueueArn": queue_arn, "Events": list(trigger.events)}
+            if rules:
+                configuration["Filter"] = {"Key": {"FilterRules": rules}}
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket,
+                NotificationConfiguration={"QueueConfigurations": [configuration]},
+            )
+            drains.append(BucketNotifications(sqs, queue_url, trigger, pools[function.logical_id]))
+    return drains
+
+
+def import_seed_file(
+    settings: StackSettings, refs: dict[str, str], stopping: threading.Event
+) -> dict[str, Any] | None:
+    """Upload the seed file like any user would and wait for the ingest to report on it
+    (None if the stack is stopped first)."""
+    from advisor_book.repository import BookRepository
+
+    repo = BookRepository(boto3.client("dynamodb"), refs["BookTable"])
+    uploaded_at = datetime.now(UTC).replace(microsecond=0)
+    with open(template.ROOT / settings.seed_file, "rb") as seed:
+        boto3.client("s3").put_object(
+            Bucket=settings.seed_bucket, Key=settings.seed_file, Body=seed.read()
+        )
+    deadline = time.monotonic() + IMPORT_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        latest, _ = repo.list_imports(key=settings.seed_file, limit=1, start=None)
+        if latest and latest[0].started_at >= uploaded_at and latest[0].status != "IN_PROGRESS":
+            return latest[0].model_dump(mode="json")
+        if stopping.wait(0.2):
+            return None
+    raise RuntimeError(f"the import of {settings.seed_file} did not finish in time")
+
+
+def _banner(settings: StackSettings, imported: dict[str, Any]) -> str:
+    api, aws, bucket = settings.api_url, settings.aws_url, settings.seed_bucket
+    routes = "\n".join(f"    {r.method:<6} {api}{r.path}" for r in template.routes())
+    return f"""
+advisor-book is running locally
+  API  {api}   (the routes of template.yaml)
+{routes}
+  AWS  {aws}   (moto: table BookTable, seed bucket {bucket})
+
+Imported {settings.seed_file}: {imported["status"]}, {imported["advisors_upserted"]} advisors, \
+{imported["clients_upserted"]} clients, {imported["rejected"]} rejected ({imported["import_id"]})
+
+Try:
+  curl {api}/advisors
+  curl '{api}/advisors?focus_area=tax%20planning&include_unavailable=true'
+  curl -X PUT {api}/clients/cli-0001/advisor -H 'Content-Type: application/json' \\
+       -d '{{"advisor_id": "adv-001"}}'
+  curl {api}/advisors/adv-001/clients
+  aws --endpoint-url {aws} s3 cp my-book.json s3://{bucket}/my-book.json
+  curl '{api}/imports?key=my-book.json'
+
+ready: Ctrl-C to stop
+"""
+
+
+def main() -> int:
+    settings = StackSettings()
+    for name, port in (
+        ("LOCAL_AWS_PORT", settings.aws_port),
+        ("LOCAL_API_PORT", settings.api_port),
+    ):
+        if not _port_is_free(port):
+            print(f"error: port {port} is in use; set {name} to another port", file=sys.stderr)
+            return 1
+    sys.path.insert(0, str(template.ROOT / "layers" / "shared"))
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the emulator's access log
+    emulator = ThreadedMotoServer(ip_address=HOST, port=settings.aws_port, verbose=False)
+    emulator.start()
+    _use_emulator(settings)
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    server: LocalApiServer | None = None
+    drains: list[BucketNotifications] = []
+    try:
+        refs = create_resources(settings)
+        pools = {f.logical_id: FunctionPool(f, refs) for f in template.functions().values()}
+        drains = connect_triggers(refs, pools)
+        for drain in drains:
+            drain.start()
+        gateway = LocalApiGateway(pools, stage=template.parameter_default("Stage"))
+        server = serve(gateway, HOST, settings.api_port)
+        threading.Thread(target=server.serve_forever, name="api", daemon=True).start()
+        imported = import_seed_file(settings, refs, stopping)
+        if imported is not None:
+            print(_banner(settings, imported), flush=True)
+            stopping.wait()
+    finally:
+        print("stopping...", flush=True)
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        for drain in drains:
+            drain.stop()
+        for drain in drains:
+            drain.join(timeout=5)
+        emulator.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""The local stack (`make run`) started as a user would, on free ports, for tests over HTTP."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.conftest import ROOT
+
+READY_WITHIN_SECONDS = 120
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class LocalStack:
+    process: subprocess.Popen[str]
+    api_url: str
+    aws_url: str
+    bucket: str
+    output: list[str]
+
+    def request(self, method: str, path: str, body: Any = None, raw: bytes | None = None) -> Reply:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(self.api_url + path, data=data, method=method)  # noqa: S310
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                payload = response.read()
+                status, headers = response.status, dict(response.headers)
+        except urllib.error.HTTPError as error:
+            payload, status, headers = error.read(), error.code, dict(error.headers)
+        return Reply(status, headers, json.loads(payload) if payload else None)
+
+    def s3(self) -> Any:
+        return boto3.client(
+            "s3",
+            endpoint_url=self.aws_url,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def wait_for_import(self, key: str, within: float = 60) -> dict[str, Any]:
+        """Poll GET /imports?key=... until the newest import of the key has finished."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            items = self.request("GET", f"/imports?key={key}").body["items"]
+            if items and items[0]["status"] != "IN_PROGRESS":
+                finished: dict[str, Any] = items[0]
+                return finished
+            time.sleep(0.1)
+        raise AssertionError(f"no finished import of {key}")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            if self.process.stdout is not None:
+                self.process.stdout.close()
+
+
+def _keep_reading(stack: LocalStack) -> None:
+    assert stack.process.stdout is not None
+    for line in stack.process.stdout:
+        stack.output.append(line)
+
+
+def start_stack(api_port: int, aws_port: int) -> LocalStack:
+    environment = {
+        **os.environ,
+        "LOCAL_API_PORT": str(api_port),
+        "LOCAL_AWS_PORT": str(aws_port),
+        "LOCAL_SEED_BUCKET": "advisor-book-seed",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "local.stack"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    stack = LocalStack(
+        process,
+        f"http://127.0.0.1:{api_port}",
+        f"http://127.0.0.1:{aws_port}",
+        "advisor-book-seed",
+        [],
+    )
+    deadline = time.monotonic() + READY_WITHIN_SECONDS
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        stack.output.append(line)
+        if line.startswith("ready:"):
+            # Keep reading, so a full pipe can never block the stack's output.
+            threading.Thread(target=_keep_reading, args=(stack,), daemon=True).start()
+            return stack
+    stack.stop()
+    raise AssertionError("the local stack did not become ready:\n" + "".join(stack.output))
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[LocalStack]:
+    running = start_stack(free_port(), free_port())
+    yield running
+    assert running.stop() == 0
