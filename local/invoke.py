@@ -116,13 +116,15 @@ class FunctionPool:
             self._idle.append(handler)
             self._lock.notify()
 
-    def invoke(self, event: dict[str, Any]) -> Any:
+    def invoke(self, event: dict[str, Any], request_id: str | None = None) -> Any:
+        """Run the event on an idle instance; a retry passes the request id of the first try."""
         handler = self._acquire()
         try:
             context = LambdaContext(
                 function_name=self.function.logical_id,
                 memory_limit_in_mb=self.function.memory_mb,
                 timeout_seconds=self.function.timeout_seconds,
+                aws_request_id=request_id or str(uuid.uuid4()),
             )
             return handler(event, context)
         finally:

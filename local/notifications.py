@@ -1,13 +1,16 @@
-"""Delivers S3 uploads to the functions the template triggers with them.
+"""Delivers queued events to the functions the template triggers with them.
 
-The emulator sends the bucket's ObjectCreated notifications to a queue; this drains it and
-invokes the function with each notification as Lambda's S3 trigger would, whoever uploaded
-the object. Like Lambda's asynchronous invocation, a failed event is tried three times in all.
+Two kinds of trigger: a bucket's ObjectCreated notifications, which the emulator sends to a
+queue this stack creates for them, and an SQS event source mapping declared in the template.
+Each queue is drained into its function as Lambda would invoke it (the S3 notification as is;
+SQS messages as an SQS event). A failed event is tried three times in all, with the same
+request id each time, as Lambda's retries keep it.
 """
 
 import json
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from local import template
@@ -17,62 +20,87 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 MAX_ATTEMPTS = 3
+ToEvent = Callable[[dict[str, Any]], dict[str, Any] | None]
 
 
-class BucketNotifications(threading.Thread):
-    """One queue of one bucket's notifications, drained into one function."""
+def s3_notification(trigger: template.BucketTrigger) -> ToEvent:
+    """The notification itself, if it is an upload that matches the trigger's key filter."""
+
+    def to_event(message: dict[str, Any]) -> dict[str, Any] | None:
+        event: dict[str, Any] = json.loads(message["Body"])
+        wanted = any(
+            r.get("eventName", "").startswith("ObjectCreated:")
+            and r["s3"]["object"]["key"].startswith(trigger.prefix)
+            and r["s3"]["object"]["key"].endswith(trigger.suffix)
+            for r in event.get("Records", [])
+        )
+        return event if wanted else None  # S3's s3:TestEvent has no Records
+
+    return to_event
+
+
+def sqs_event(queue_arn: str) -> ToEvent:
+    """An SQS event source batch of one message."""
+
+    def to_event(message: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "Records": [
+                {
+                    "messageId": message["MessageId"],
+                    "receiptHandle": message["ReceiptHandle"],
+                    "body": message["Body"],
+                    "attributes": message.get("Attributes", {}),
+                    "messageAttributes": {},
+                    "md5OfBody": message.get("MD5OfBody", ""),
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": queue_arn,
+                    "awsRegion": "us-east-1",
+                }
+            ]
+        }
+
+    return to_event
+
+
+class QueueDrain(threading.Thread):
+    """One queue drained into one function."""
 
     def __init__(
-        self,
-        sqs: "SQSClient",
-        queue_url: str,
-        trigger: template.BucketTrigger,
-        pool: FunctionPool,
+        self, sqs: "SQSClient", queue_url: str, pool: FunctionPool, to_event: ToEvent
     ) -> None:
-        super().__init__(name=f"notifications-{trigger.bucket}", daemon=True)
+        super().__init__(name=f"drain-{queue_url.rsplit('/', 1)[-1]}", daemon=True)
         self._sqs = sqs
         self._queue_url = queue_url
-        self._trigger = trigger
         self._pool = pool
+        self._to_event = to_event
         self._stopping = threading.Event()
-        self.delivered = 0
 
     def stop(self) -> None:
         self._stopping.set()
-
-    def _wanted(self, event: dict[str, Any]) -> bool:
-        records = event.get("Records", [])
-        return any(
-            r.get("eventName", "").startswith("ObjectCreated:")
-            and r["s3"]["object"]["key"].startswith(self._trigger.prefix)
-            and r["s3"]["object"]["key"].endswith(self._trigger.suffix)
-            for r in records
-        )
 
     def run(self) -> None:
         while not self._stopping.is_set():
             try:
                 response = self._sqs.receive_message(
                     QueueUrl=self._queue_url,
-                    MaxNumberOfMessages=10,
+                    MaxNumberOfMessages=1,
                     WaitTimeSeconds=1,
                     AttributeNames=["ApproximateReceiveCount"],
                 )
             except Exception as error:  # the emulator is shutting down
                 if not self._stopping.is_set():
-                    print(f"notification queue unavailable: {error!r}", file=sys.stderr)
+                    print(f"queue unavailable: {error!r}", file=sys.stderr, flush=True)
                 return
             for message in response.get("Messages", []):
-                self._deliver(message)
+                self._deliver(dict(message))
 
-    def _deliver(self, message: Any) -> None:
-        event = json.loads(message["Body"])
+    def _deliver(self, message: dict[str, Any]) -> None:
         attempts = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+        event = self._to_event(message)
         done = True
-        if self._wanted(event):  # S3's s3:TestEvent and filtered-out keys are dropped
+        if event is not None:
             try:
-                self._pool.invoke(event)
-                self.delivered += 1
+                self._pool.invoke(event, request_id=message["MessageId"])
             except Exception as error:
                 print(
                     f"{self._pool.function.logical_id} failed on attempt {attempts}: {error!r}",

@@ -7,7 +7,6 @@ ingest function, imports data.json, and serves until interrupted.
 
 import logging
 import os
-import secrets
 import signal
 import socket
 import sys
@@ -23,7 +22,8 @@ from moto.server import ThreadedMotoServer
 from local import template
 from local.gateway import LocalApiGateway, LocalApiServer, serve
 from local.invoke import FunctionPool
-from local.notifications import BucketNotifications
+from local.notifications import QueueDrain, s3_notification, sqs_event
+from local.provision import provision
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -75,55 +75,39 @@ def _use_emulator(settings: StackSettings) -> None:
     os.environ.pop("AWS_SESSION_TOKEN", None)
 
 
-def create_resources(settings: StackSettings) -> dict[str, str]:
-    """Create the template's tables, buckets and secrets; returns what each !Ref resolves to."""
-    refs: dict[str, str] = {}
-    dynamodb = boto3.client("dynamodb")
-    for logical_id in template.resources_of_type("AWS::DynamoDB::Table"):
-        dynamodb.create_table(**template.table_definition(logical_id, logical_id=logical_id))
-        refs[logical_id] = logical_id
-    s3 = boto3.client("s3")
-    for logical_id, resource in template.resources_of_type("AWS::S3::Bucket").items():
-        name = settings.seed_bucket if logical_id == "SeedBucket" else logical_id.lower()
-        s3.create_bucket(Bucket=name)
-        versioning = resource["Properties"].get("VersioningConfiguration", {})
-        if versioning.get("Status") == "Enabled":
-            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-        refs[logical_id] = name
-    secretsmanager = boto3.client("secretsmanager")
-    for logical_id in template.resources_of_type("AWS::SecretsManager::Secret"):
-        secret = secretsmanager.create_secret(Name=logical_id, SecretString=secrets.token_hex(32))
-        refs[logical_id] = secret["ARN"]
-    return refs
-
-
-def connect_triggers(
-    refs: dict[str, str], pools: dict[str, FunctionPool]
-) -> list[BucketNotifications]:
-    """Send each triggering bucket's notifications to a queue, drained into its function."""
+def connect_triggers(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
+    """Drain each trigger's queue into its function: the template's SQS event source mappings,
+    and a queue made here for each S3-triggered bucket's notifications."""
     sqs = boto3.client("sqs")
     s3 = boto3.client("s3")
+
+    def arn_of(queue_url: str) -> str:
+        attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+        return attributes["Attributes"]["QueueArn"]
+
     drains = []
+    for mapping in template.queue_triggers():
+        url = refs[mapping.queue]
+        drains.append(QueueDrain(sqs, url, pools[mapping.function], sqs_event(arn_of(url))))
     for function in template.functions().values():
         for trigger in function.bucket_triggers:
             bucket = refs[trigger.bucket]
-            queue_url = sqs.create_queue(
+            url = sqs.create_queue(
                 QueueName=f"{bucket}-{function.logical_id}",
-                Attributes={"VisibilityTimeout": "5"},
+                Attributes={"VisibilityTimeout": str(function.timeout_seconds)},
             )["QueueUrl"]
-            queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-                "Attributes"
-            ]["QueueArn"]
             rules = [{"Name": "prefix", "Value": trigger.prefix}] if trigger.prefix else []
             rules += [{"Name": "suffix", "Value": trigger.suffix}] if trigger.suffix else []
-            configuration: Any = {"QueueArn": queue_arn, "Events": list(trigger.events)}
+            configuration: Any = {"QueueArn": arn_of(url), "Events": list(trigger.events)}
             if rules:
                 configuration["Filter"] = {"Key": {"FilterRules": rules}}
             s3.put_bucket_notification_configuration(
                 Bucket=bucket,
                 NotificationConfiguration={"QueueConfigurations": [configuration]},
             )
-            drains.append(BucketNotifications(sqs, queue_url, trigger, pools[function.logical_id]))
+            drains.append(
+                QueueDrain(sqs, url, pools[function.logical_id], s3_notification(trigger))
+            )
     return drains
 
 
@@ -193,9 +177,9 @@ def main() -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     server: LocalApiServer | None = None
-    drains: list[BucketNotifications] = []
+    drains: list[QueueDrain] = []
     try:
-        refs = create_resources(settings)
+        refs = provision(settings.seed_bucket)
         pools = {f.logical_id: FunctionPool(f, refs) for f in template.functions().values()}
         drains = connect_triggers(refs, pools)
         for drain in drains:

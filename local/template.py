@@ -171,3 +171,22 @@ def missing_route_response() -> GatewayResponse:
             "application/json", '{"message": "Missing Authentication Token"}'
         ),
     )
+
+
+@dataclass(frozen=True)
+class QueueTrigger:
+    """An SQS event source mapping: messages on `queue` invoke `function`."""
+
+    queue: str
+    function: str
+
+
+def queue_triggers() -> list[QueueTrigger]:
+    mappings = resources_of_type("AWS::Lambda::EventSourceMapping").values()
+    return [
+        QueueTrigger(
+            queue=m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0],
+            function=m["Properties"]["FunctionName"]["Ref"],
+        )
+        for m in mappings
+    ]

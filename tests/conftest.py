@@ -3,6 +3,7 @@ handlers loaded as Lambda loads them, and the seed data imported through the rea
 """
 
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,13 +14,14 @@ import pytest
 from moto import mock_aws
 
 from advisor_book import ingest
+from advisor_book.models import ImportStatus
 from advisor_book.repository import BookRepository
 from local import template
 from local.events import api_event
 from local.invoke import LambdaContext, load_handler
+from local.provision import provision
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = "advisor-book-test"
 BUCKET = "advisor-book-seed"
 REGION = "us-east-1"
 
@@ -40,25 +42,24 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def table(aws: None) -> str:
-    boto3.client("dynamodb").create_table(**template.table_definition(TABLE))
-    return TABLE
+def resources(aws: None) -> dict[str, str]:
+    """Everything template.yaml declares, created in moto; logical id -> what !Ref gives."""
+    return provision(BUCKET)
 
 
 @pytest.fixture
-def cursor_secret(aws: None) -> str:
-    secret = boto3.client("secretsmanager").create_secret(
-        Name="advisor-book-cursor-key", SecretString="a-test-signing-key-that-is-long-enough-0123"
-    )
-    return secret["ARN"]
+def table(resources: dict[str, str]) -> str:
+    return resources["BookTable"]
 
 
 @pytest.fixture
-def seed_bucket(aws: None) -> str:
-    s3 = boto3.client("s3")
-    s3.create_bucket(Bucket=BUCKET)
-    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    return BUCKET
+def cursor_secret(resources: dict[str, str]) -> str:
+    return resources["CursorSecret"]
+
+
+@pytest.fixture
+def seed_bucket(resources: dict[str, str]) -> str:
+    return resources["SeedBucket"]
 
 
 @pytest.fixture
@@ -74,22 +75,42 @@ def stream_of(document: Any) -> Any:
     )
 
 
-@pytest.fixture
-def load_seed(repo: BookRepository) -> Callable[[Any], ingest.ImportReport]:
-    """Import a seed document (a dict, or raw bytes) through the real streaming ingest."""
+class LambdaTime:
+    """A Lambda context's remaining time, scripted: plenty, or a budget of calls."""
 
-    def load(document: Any) -> ingest.ImportReport:
-        return ingest.run_import(repo, lambda: stream_of(document))
+    def __init__(self, calls_before_low: int | None = None) -> None:
+        self.calls_left = calls_before_low
+
+    def remaining_ms(self) -> int:
+        if self.calls_left is None:
+            return 900_000
+        self.calls_left -= 1
+        return 900_000 if self.calls_left >= 0 else 1_000
+
+
+@pytest.fixture
+def load_seed(repo: BookRepository) -> Callable[[Any], ImportStatus]:
+    """Import a seed document (a dict, or raw bytes) through the real streaming ingest, as a
+    new S3 object each time."""
+
+    def load(document: Any) -> ImportStatus:
+        job = ingest.ImportJob(bucket=BUCKET, key=f"seed-{uuid.uuid4().hex}.json", version="v1")
+        return ingest.run_import(
+            repo,
+            job,
+            lambda: stream_of(document),
+            owner="test",
+            remaining_ms=LambdaTime().remaining_ms,
+            continue_later=lambda _: None,
+        )
 
     return load
 
 
 @pytest.fixture
-def seeded(load_seed: Callable[[Any], ingest.ImportReport]) -> dict[str, Any]:
+def seeded(load_seed: Callable[[Any], ImportStatus]) -> dict[str, Any]:
     document: dict[str, Any] = json.loads((ROOT / "data.json").read_text())
-    report = load_seed(document)
-    assert report.rejected == 0
-    assert report.failure is None
+    assert load_seed(document).status == "SUCCEEDED"
     return document
 
 
@@ -102,10 +123,10 @@ class HttpResponse:
 
 @pytest.fixture
 def functions(
-    table: str, cursor_secret: str, seed_bucket: str, monkeypatch: pytest.MonkeyPatch
+    resources: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[str], Callable[[dict[str, Any]], Any]]:
     """Load a function's handler (once per test) with its environment from the template."""
-    refs = {"BookTable": table, "CursorSecret": cursor_secret, "SeedBucket": seed_bucket}
+    refs = resources
     for function in template.functions().values():
         for name in function.resolved_environment(refs):
             monkeypatch.delenv(name, raising=False)
@@ -118,7 +139,15 @@ def functions(
                 monkeypatch.setenv(name, value)
             loaded[logical_id] = load_handler(logical_id, refs)[1]
         handler = loaded[logical_id]
-        return lambda event: handler(event, LambdaContext(function_name=logical_id))
+        function = template.functions()[logical_id]
+        return lambda event: handler(
+            event,
+            LambdaContext(
+                function_name=logical_id,
+                memory_limit_in_mb=function.memory_mb,
+                timeout_seconds=function.timeout_seconds,
+            ),
+        )
 
     return get
 

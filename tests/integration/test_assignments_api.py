@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from advisor_book.ingest import ImportReport
+from advisor_book.models import ImportStatus
 from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]
@@ -191,7 +191,7 @@ def test_unassigning_an_unknown_client_is_not_found(api: Api, seeded: dict[str, 
 
 
 def test_leaving_an_advisor_that_stopped_accepting_keeps_it_unavailable(
-    api: Api, seeded: dict[str, Any], load_seed: Callable[[Any], ImportReport]
+    api: Api, seeded: dict[str, Any], load_seed: Callable[[Any], ImportStatus]
 ) -> None:
     assign(api, "cli-0001", "adv-006")
     closed = next(a for a in seeded["financial_advisors"] if a["id"] == "adv-006")
@@ -205,7 +205,7 @@ def test_leaving_an_advisor_that_stopped_accepting_keeps_it_unavailable(
 
 
 def test_an_advisor_over_a_lowered_capacity_stays_unavailable_after_losing_one(
-    api: Api, seeded: dict[str, Any], load_seed: Callable[[Any], ImportReport]
+    api: Api, seeded: dict[str, Any], load_seed: Callable[[Any], ImportStatus]
 ) -> None:
     for client_id in ("cli-0001", "cli-0002", "cli-0003"):
         assign(api, client_id, "adv-011")

@@ -9,15 +9,20 @@ from advisor_book import ingest
 from advisor_book.imports import import_id_for
 from advisor_book.models import ImportStatus
 from advisor_book.repository import BookRepository
-from tests.conftest import HttpResponse
+from tests.conftest import HttpResponse, LambdaTime
 
 Api = Callable[..., HttpResponse]
 
 
 def run(repo: BookRepository, key: str, version: str, document: Any) -> ImportStatus:
     payload = json.dumps(document).encode()
-    return ingest.import_object(
-        repo, "advisor-book-seed", key, version, lambda: io.BytesIO(payload)
+    return ingest.run_import(
+        repo,
+        ingest.ImportJob(bucket="advisor-book-seed", key=key, version=version),
+        lambda: io.BytesIO(payload),
+        owner="test",
+        remaining_ms=LambdaTime().remaining_ms,
+        continue_later=lambda _: None,
     )
 
 

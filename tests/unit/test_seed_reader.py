@@ -1,9 +1,10 @@
-"""Reading a seed file as a stream (ingest.read_records), the import report, and what a validated
+"""Reading a seed file as a stream (ingest.read_items), the import report, and what a validated
 client becomes when it is stored (ingest.client_write).
 """
 
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,14 +19,23 @@ SEED_FILE = Path(__file__).resolve().parents[2] / "data.json"
 Records = list[tuple[str, int, Any]]
 
 
+def records_of(stream: Any, report: ingest.ImportReport) -> Iterator[tuple[str, int, Any]]:
+    """The items the reader yields as (section, index, raw); refused ones go to the report."""
+    for item in ingest.read_items(stream):
+        if item.refusal is not None:
+            report.reject(item.path, item.refusal)
+        else:
+            yield item.section, item.index, item.raw
+
+
 def read(content: bytes | str | dict[str, Any]) -> tuple[Records, ingest.ImportReport]:
-    """Every record the reader yields for a file, and the report it filled in."""
+    """Every record the reader yields for a file, and the refusals it reported."""
     if isinstance(content, dict):
         content = json.dumps(content)
     if isinstance(content, str):
         content = content.encode()
     report = ingest.ImportReport()
-    return list(ingest.read_records(io.BytesIO(content), report)), report
+    return list(records_of(io.BytesIO(content), report)), report
 
 
 def rejected_file(content: bytes | str) -> str:
@@ -104,7 +114,7 @@ def test_elements_that_are_not_objects_are_yielded_for_validation() -> None:
 def test_the_shipped_seed_file_reads_without_rejections() -> None:
     with SEED_FILE.open("rb") as stream:
         report = ingest.ImportReport()
-        records = list(ingest.read_records(stream, report))
+        records = list(records_of(stream, report))
     document = json.loads(SEED_FILE.read_text())
     assert len(records) == len(document["financial_advisors"]) + len(document["clients"])
     assert report.rejected == 0
@@ -167,7 +177,7 @@ def test_truncated_file_is_refused(content: bytes) -> None:
 def test_truncated_file_still_yields_the_records_before_the_cut() -> None:
     report = ingest.ImportReport()
     stream = io.BytesIO(f'{{"clients": [{json.dumps(CLIENT)}, {{"first_name": '.encode())
-    records = ingest.read_records(stream, report)
+    records = records_of(stream, report)
     assert next(records)[2]["id"] == "cli-0001"
     with pytest.raises(ingest.FileRejectedError):
         next(records)
@@ -231,7 +241,7 @@ def test_unknown_top_level_field_is_rejected_and_the_rest_is_read() -> None:
 def test_unknown_top_level_field_alone_is_still_a_file_with_neither_array() -> None:
     report = ingest.ImportReport()
     with pytest.raises(ingest.FileRejectedError):
-        list(ingest.read_records(io.BytesIO(b'{"meta": {}}'), report))
+        list(records_of(io.BytesIO(b'{"meta": {}}'), report))
     assert [error.path for error in report.errors] == ["meta"]
 
 

@@ -5,6 +5,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import boto3
+from botocore.config import Config
 from pydantic import BaseModel
 
 from advisor_book.cursors import CursorCodec
@@ -12,6 +13,7 @@ from advisor_book.repository import BookRepository
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sqs import SQSClient
 
 
 class Settings(BaseModel):
@@ -19,18 +21,27 @@ class Settings(BaseModel):
 
     table_name: str
     cursor_secret_arn: str | None = None
+    continuation_queue_url: str | None = None
 
     @classmethod
     def from_environment(cls) -> "Settings":
         return cls(
             table_name=os.environ["TABLE_NAME"],
             cursor_secret_arn=os.environ.get("CURSOR_SECRET_ARN"),
+            continuation_queue_url=os.environ.get("CONTINUATION_QUEUE_URL"),
         )
 
 
 @cache
 def dynamodb() -> "DynamoDBClient":
-    return boto3.client("dynamodb")
+    # Room for the ingest's writer threads next to the main one.
+    return boto3.client("dynamodb", config=Config(max_pool_connections=16))
+
+
+@cache
+def sqs() -> "SQSClient":
+    """Created on first use: only an import that runs out of time needs it."""
+    return boto3.client("sqs")
 
 
 def repository(settings: Settings) -> BookRepository:

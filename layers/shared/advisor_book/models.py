@@ -264,6 +264,9 @@ class ImportStatus(BaseModel):
     clients_upserted: int
     rejected: int = Field(description="Records rejected; exact even when errors is cut at 100.")
     errors: list[RecordError] = Field(description="The first 100 rejections, in file order.")
+    records_done: int = Field(
+        default=0, description="Records (array elements) handled so far, in file order."
+    )
     started_at: Timestamp
     finished_at: Timestamp | None
 
@@ -325,3 +328,14 @@ class S3Notification(BaseModel):
     """Only the fields the import needs; S3's test event has no Records at all."""
 
     records: list[S3EventRecord] = Field(default=[], alias="Records")
+
+
+class SqsRecord(BaseModel):
+    message_id: str = Field(alias="messageId")
+    body: str
+
+
+class SqsNotification(BaseModel):
+    """An SQS event source batch (the ingest's continuation queue)."""
+
+    records: list[SqsRecord] = Field(alias="Records")

@@ -10,6 +10,7 @@ import random
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,18 @@ def _backoff(attempt: int, base: float = 0.02, cap: float = 1.0) -> None:
     time.sleep(random.uniform(0, min(cap, base * 2**attempt)))  # noqa: S311
 
 
+class LeaseLostError(Exception):
+    """Another invocation took this import over (this one stalled past its lease): stop."""
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """A claimed import: its status so far and whether its structure was already checked."""
+
+    status: ImportStatus
+    checked: bool
+
+
 class StaleReadError(DomainError):
     """A transaction's conditions no longer hold: re-read and try again.
 
@@ -108,6 +121,7 @@ def _import_status(item: Item) -> ImportStatus:
             "clients_upserted": int(item["clients_upserted"]),
             "rejected": int(item["rejected"]),
             "errors": item.get("errors", []),
+            "records_done": int(item.get("records_done", 0)),
             "finished_at": item.get("finished_at"),
         }
     )
@@ -658,14 +672,19 @@ class BookRepository:
 
     # --- imports ----------------------------------------------------------------------
 
-    def begin_import(self, status: ImportStatus) -> ImportStatus | None:
-        """Record a new import; if this S3 object was seen before, return that import instead."""
+    def claim_import(
+        self, fresh: ImportStatus, *, owner: str, now: datetime, lease_until: datetime
+    ) -> "ImportProgress | None":
+        """Take the lease on an import: a new one is created; an unfinished one is taken over
+        by the same owner (a retry) or once its lease has expired. None if another invocation
+        holds it or it has finished: this delivery is a duplicate."""
+        lease = {"lease_owner": owner, "lease_until": format_timestamp(lease_until)}
         item = {
-            **keys.import_status(status.import_id),
-            **keys.import_indexes(
-                status.key, format_timestamp(status.started_at), status.import_id
-            ),
-            **status.model_dump(mode="json"),
+            **keys.import_status(fresh.import_id),
+            **keys.import_indexes(fresh.key, format_timestamp(fresh.started_at), fresh.import_id),
+            **fresh.model_dump(mode="json"),
+            **lease,
+            "checked": False,
         }
         try:
             self._db.put_item(
@@ -673,30 +692,95 @@ class BookRepository:
                 Item=to_wire(item),
                 ConditionExpression="attribute_not_exists(PK)",
             )
-            return None
+            return ImportProgress(status=fresh, checked=False)
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-        existing = self.get_import(status.import_id)
-        assert existing is not None
-        return existing
+        try:
+            response = self._db.update_item(
+                TableName=self._table,
+                Key=to_wire(keys.import_status(fresh.import_id)),
+                UpdateExpression="SET lease_owner = :owner, lease_until = :until",
+                ConditionExpression="#status = :running AND "
+                "(lease_owner = :owner OR lease_until < :now)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":owner": {"S": owner},
+                    ":until": {"S": lease["lease_until"]},
+                    ":now": {"S": format_timestamp(now)},
+                    ":running": {"S": "IN_PROGRESS"},
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return None
+        stored = from_wire(response["Attributes"])
+        return ImportProgress(status=_import_status(stored), checked=bool(stored.get("checked")))
 
-    def save_import(self, status: ImportStatus) -> None:
-        """Store an import's progress or outcome (the indexes are kept from begin_import)."""
-        fields = status.model_dump(
-            mode="json", exclude={"import_id", "bucket", "key", "started_at"}
-        )
-        names = {f"#{name}": name for name in fields}
-        self._db.update_item(
-            TableName=self._table,
-            Key=to_wire(keys.import_status(status.import_id)),
-            UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in fields),
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues={
-                f":{name}": _serializer.serialize(value) for name, value in fields.items()
-            },
-            ConditionExpression="attribute_exists(PK)",
-        )
+    def save_progress(
+        self,
+        status: ImportStatus,
+        *,
+        owner: str,
+        lease_until: datetime,
+        checked: bool | None = None,
+    ) -> None:
+        """Checkpoint an import and renew (or, with a past time, give up) the lease."""
+        extra: dict[str, Any] = {"lease_until": format_timestamp(lease_until)}
+        if checked is not None:
+            extra["checked"] = checked
+        self._update_import(status, owner, set_extra=extra)
+
+    def finish_import(self, status: ImportStatus, *, owner: str) -> None:
+        """Store an import's outcome and drop its lease."""
+        self._update_import(status, owner, remove=("lease_owner", "lease_until"))
+
+    def release_import(self, import_id: str, *, owner: str) -> None:
+        """Let a retry take the import over at once (after an error in this invocation)."""
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=to_wire(keys.import_status(import_id)),
+                UpdateExpression="SET lease_until = :gone",
+                ConditionExpression="lease_owner = :owner",
+                ExpressionAttributeValues={":gone": {"S": ""}, ":owner": {"S": owner}},
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
+    def _update_import(
+        self,
+        status: ImportStatus,
+        owner: str,
+        set_extra: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+    ) -> None:
+        fields = {
+            **status.model_dump(mode="json", exclude={"import_id", "bucket", "key", "started_at"}),
+            **(set_extra or {}),
+        }
+        expression = "SET " + ", ".join(f"#{name} = :{name}" for name in fields)
+        if remove:
+            expression += " REMOVE " + ", ".join(remove)
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=to_wire(keys.import_status(status.import_id)),
+                UpdateExpression=expression,
+                ConditionExpression="lease_owner = :lease_owner",
+                ExpressionAttributeNames={f"#{name}": name for name in fields},
+                ExpressionAttributeValues={
+                    ":lease_owner": {"S": owner},
+                    **{f":{name}": _serializer.serialize(value) for name, value in fields.items()},
+                },
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            raise LeaseLostError(status.import_id) from error
 
     def get_import(self, import_id: str) -> ImportStatus | None:
         """GET /imports/{id}: one consistent GetItem."""
