@@ -570,7 +570,7 @@ def test_bad_records_are_rejected_one_by_one_and_the_good_ones_written(
     assert "200 characters" in reasons[0]
     assert "duplicate advisor id adv-100" in reasons[1]
     assert "greater than or equal to 0" in reasons[2]
-    assert "decimal" in reasons[3].lower()
+    assert "number" in reasons[3].lower()
     assert "required" in reasons[4].lower()
     assert "duplicate client id cli-100" in reasons[5]
     assert "not permitted" in reasons[6]

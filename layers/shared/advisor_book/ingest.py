@@ -176,11 +176,17 @@ def _skip_open(events: Iterator[Event], depth: int) -> None:
             depth -= 1
 
 
-def _build_value(events: Iterator[Event], first: Event) -> tuple[Any, str | None]:
-    """Build one array element from its events, or say why it is refused without building it."""
+def _build_value(
+    events: Iterator[Event], first: Event, build: bool = True
+) -> tuple[Any, str | None]:
+    """Build one array element from its events, or say why it is refused without building it.
+    With `build` false the element is only read past."""
     _, event, value = first
     if event not in ("start_map", "start_array"):
         return value, None
+    if not build:
+        _skip_open(events, 1)
+        return None, None
     builder = ijson.ObjectBuilder()
     builder.event(event, value)
     depth, count = 1, 1
@@ -199,7 +205,7 @@ def _build_value(events: Iterator[Event], first: Event) -> tuple[Any, str | None
     return builder.value, None
 
 
-def read_items(stream: IO[bytes]) -> Iterator[Item]:
+def read_items(stream: IO[bytes], build: bool = True) -> Iterator[Item]:
     """Every element of the two top-level arrays in file order, and every unknown top-level
     field; FileRejectedError as soon as the file cannot be a seed file."""
     tracked = _BlankTracker(stream)
@@ -236,7 +242,7 @@ def read_items(stream: IO[bytes]) -> Iterator[Item]:
                 element = next(events)
                 if element[1] == "end_array":
                     break
-                raw, refusal = _build_value(events, element)
+                raw, refusal = _build_value(events, element, build)
                 yield Item(value, index, raw, refusal)
                 index += 1
         for _ in events:
@@ -256,8 +262,11 @@ def read_items(stream: IO[bytes]) -> Iterator[Item]:
 
 
 def check_structure(stream: IO[bytes]) -> None:
-    """The first pass: the whole file is read and nothing is written."""
-    for _ in read_items(stream):
+    """The first pass: the whole file is read and nothing is written.
+
+    Records are only read past, not built, which makes this pass several times faster.
+    """
+    for _ in read_items(stream, build=False):
         pass
 
 
@@ -485,7 +494,7 @@ def run_import(
                 if remaining_ms() < RESERVE_MS:
                     importer.settle()
                     paused = report.status(started, finished=False)
-                    repo.save_progress(paused, owner=owner, lease_until=utc_now())
+                    repo.save_progress(paused, owner=owner, lease_until=None)
                     continue_later(job)
                     return paused
         except FileRejectedError as error:

@@ -84,6 +84,8 @@ class SeedRecord(BaseModel):
 def _integer_as_decimal(value: object) -> object:
     """JSON `100` arrives as int; it is as exact as `100.00`. Strings and floats stay errors.
     A JSON `-0.0` is zero and is stored as such."""
+    if isinstance(value, str):
+        raise ValueError("must be a JSON number, not a string")
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
     if isinstance(value, Decimal) and value.is_zero():

@@ -724,11 +724,12 @@ class BookRepository:
         status: ImportStatus,
         *,
         owner: str,
-        lease_until: datetime,
+        lease_until: datetime | None,
         checked: bool | None = None,
     ) -> None:
-        """Checkpoint an import and renew (or, with a past time, give up) the lease."""
-        extra: dict[str, Any] = {"lease_until": format_timestamp(lease_until)}
+        """Checkpoint an import and renew the lease, or (None) give it up at once."""
+        until = "" if lease_until is None else format_timestamp(lease_until)
+        extra: dict[str, Any] = {"lease_until": until}
         if checked is not None:
             extra["checked"] = checked
         self._update_import(status, owner, set_extra=extra)
