@@ -53,7 +53,7 @@ fmt: install ## Format the code and apply safe lint fixes
 lint: install ## ruff, ruff format --check, mypy, cfn-lint and sam validate --lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy functions layers/shared tests local
+	$(BIN)/mypy functions layers/shared tests local bench
 	$(SAM_BIN)/cfn-lint template.yaml
 	$(SAM_BIN)/sam validate --lint --template-file template.yaml
 
