@@ -138,6 +138,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "get_client.json": api_event(
         "GET", "/clients/{client_id}", path_parameters={"client_id": "cli-0001"}
     ),
+    "list_assignment_history.json": api_event(
+        "GET", "/clients/{client_id}/assignments", path_parameters={"client_id": "cli-0001"}
+    ),
     "assign_advisor.json": api_event(
         "PUT",
         "/clients/{client_id}/advisor",

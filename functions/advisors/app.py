@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import advisors, config
-from advisor_book.http import ERROR_RESPONSES, NextToken, PageLimit, create_app
+from advisor_book.http import NextToken, PageLimit, create_app, error_responses
 from advisor_book.models import ID_PATTERN, AdvisorClientsPage, AdvisorDetail, AdvisorPage
 
 logger = Logger()
@@ -25,14 +25,24 @@ AdvisorId = Annotated[str, Path(pattern=ID_PATTERN, description="The advisor's i
 
 
 @app.get(
-    "/advisors", tags=["Advisors"], summary="List available advisors", responses=ERROR_RESPONSES
+    "/advisors",
+    tags=["Advisors"],
+    summary="List available advisors",
+    description="Advisors who accept new clients and are below capacity, in advisor id order; "
+    "with include_unavailable=true, every advisor.",
+    responses=error_responses(400),
 )
 def list_advisors(
     focus_area: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Case-insensitive focus area.")
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Only advisors with this focus area (case-insensitive).",
+        ),
     ] = None,
     include_unavailable: Annotated[
-        bool, Query(description="Also list full or closed advisors.")
+        bool, Query(description="Also list advisors who are full or not accepting clients.")
     ] = False,
     limit: PageLimit = 25,
     next_token: NextToken = None,
@@ -48,7 +58,11 @@ def list_advisors(
 
 
 @app.get(
-    "/advisors/<advisor_id>", tags=["Advisors"], summary="Get an advisor", responses=ERROR_RESPONSES
+    "/advisors/<advisor_id>",
+    tags=["Advisors"],
+    summary="Get an advisor",
+    description="The advisor with its client count and the exact total assets of its clients.",
+    responses=error_responses(),
 )
 def get_advisor(advisor_id: AdvisorId) -> AdvisorDetail:
     return advisors.advisor_detail(repo, advisor_id)
@@ -57,8 +71,9 @@ def get_advisor(advisor_id: AdvisorId) -> AdvisorDetail:
 @app.get(
     "/advisors/<advisor_id>/clients",
     tags=["Advisors"],
-    summary="List an advisor's clients with their totals",
-    responses=ERROR_RESPONSES,
+    summary="List an advisor's clients",
+    description="The advisor's clients in client id order, each with its total account value.",
+    responses=error_responses(400),
 )
 def list_advisor_clients(
     advisor_id: AdvisorId, limit: PageLimit = 25, next_token: NextToken = None

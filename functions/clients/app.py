@@ -1,4 +1,7 @@
-"""Client reads: GET /clients/{client_id}. Read-only: Query on the table, nothing else."""
+"""Client reads: GET /clients/{client_id} and GET /clients/{client_id}/assignments.
+
+Read-only: its role can Query the table, nothing else.
+"""
 
 from typing import Annotated, Any
 
@@ -8,22 +11,41 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import clients, config
-from advisor_book.http import ERROR_RESPONSES, create_app
-from advisor_book.models import ID_PATTERN, ClientDetail
+from advisor_book.http import NextToken, PageLimit, create_app, error_responses
+from advisor_book.models import ID_PATTERN, AssignmentHistoryPage, ClientDetail
 
 logger = Logger()
 metrics = Metrics()
 app = create_app(logger)
-repo = config.repository(config.Settings.from_environment())
+settings = config.Settings.from_environment()
+repo = config.repository(settings)
+cursors = config.cursor_codec(settings)
+
+ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.")]
 
 
 @app.get(
-    "/clients/<client_id>", tags=["Clients"], summary="Get a client", responses=ERROR_RESPONSES
+    "/clients/<client_id>",
+    tags=["Clients"],
+    summary="Get a client",
+    description="The client with its accounts, their exact total and its current advisor.",
+    responses=error_responses(),
 )
-def get_client(
-    client_id: Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.")],
-) -> ClientDetail:
+def get_client(client_id: ClientId) -> ClientDetail:
     return clients.client_detail(repo, client_id)
+
+
+@app.get(
+    "/clients/<client_id>/assignments",
+    tags=["Clients"],
+    summary="List a client's assignment history",
+    description="Every assign, reassign and unassign of the client, newest first.",
+    responses=error_responses(400),
+)
+def list_assignment_history(
+    client_id: ClientId, limit: PageLimit = 25, next_token: NextToken = None
+) -> AssignmentHistoryPage:
+    return clients.assignment_history(repo, cursors, client_id, limit=limit, next_token=next_token)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

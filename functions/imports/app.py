@@ -8,7 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import config, imports
-from advisor_book.http import ERROR_RESPONSES, NextToken, PageLimit, create_app
+from advisor_book.http import NextToken, PageLimit, create_app, error_responses
 from advisor_book.models import ImportPage, ImportStatus
 
 logger = Logger()
@@ -22,8 +22,9 @@ cursors = config.cursor_codec(settings)
 @app.get(
     "/imports",
     tags=["Imports"],
-    summary="List seed-file imports, newest first",
-    responses=ERROR_RESPONSES,
+    summary="List seed-file imports",
+    description="Imports newest first: all of them, or those of one S3 key.",
+    responses=error_responses(400),
 )
 def list_imports(
     key: Annotated[
@@ -39,7 +40,8 @@ def list_imports(
     "/imports/<import_id>",
     tags=["Imports"],
     summary="Get an import's report",
-    responses=ERROR_RESPONSES,
+    description="Status, counts, progress and the first 100 rejected records of one import.",
+    responses=error_responses(),
 )
 def get_import(
     import_id: Annotated[str, Path(pattern=r"^imp-[0-9a-f]{24}$", description="The import's id.")],

@@ -56,3 +56,64 @@ def test_malformed_client_id_is_a_validation_error(api: Api, seeded: dict[str, A
 
     assert response.status == 422
     assert response.body["error"]["code"] == "validation_error"
+
+
+def history(api: Api, client_id: str, **query: str) -> HttpResponse:
+    return api("GET", "/clients/{client_id}/assignments", client_id=client_id, query=query)
+
+
+def test_history_lists_every_change_newest_first(api: Api, seeded: dict[str, Any]) -> None:
+    for advisor_id in ("adv-001", "adv-002"):
+        api(
+            "PUT",
+            "/clients/{client_id}/advisor",
+            body={"advisor_id": advisor_id},
+            client_id="cli-0007",
+        )
+    api("PUT", "/clients/{client_id}/advisor", body={"advisor_id": "adv-002"}, client_id="cli-0007")
+    api("DELETE", "/clients/{client_id}/advisor", client_id="cli-0007")
+
+    response = history(api, "cli-0007")
+
+    assert response.status == 200
+    assert response.body["client_id"] == "cli-0007"
+    moves = [(e["previous_advisor_id"], e["advisor_id"]) for e in response.body["items"]]
+    assert moves == [("adv-002", None), ("adv-001", "adv-002"), (None, "adv-001")]
+    times = [e["at"] for e in response.body["items"]]
+    assert times == sorted(times, reverse=True)
+    assert response.body["next_token"] is None
+
+
+def test_history_paginates_and_its_token_is_bound_to_the_client(
+    api: Api, seeded: dict[str, Any]
+) -> None:
+    for advisor_id in ("adv-001", "adv-002", "adv-004", "adv-005"):
+        api(
+            "PUT",
+            "/clients/{client_id}/advisor",
+            body={"advisor_id": advisor_id},
+            client_id="cli-0008",
+        )
+
+    first = history(api, "cli-0008", limit="3")
+    rest = history(api, "cli-0008", limit="3", next_token=first.body["next_token"])
+    elsewhere = history(api, "cli-0009", limit="3", next_token=first.body["next_token"])
+
+    assert len(first.body["items"]) == 3
+    assert [e["advisor_id"] for e in rest.body["items"]] == ["adv-001"]
+    assert rest.body["next_token"] is None
+    assert elsewhere.status == 400
+
+
+def test_a_client_never_assigned_has_an_empty_history(api: Api, seeded: dict[str, Any]) -> None:
+    response = history(api, "cli-0010")
+
+    assert response.status == 200
+    assert response.body == {"client_id": "cli-0010", "items": [], "next_token": None}
+
+
+def test_history_of_an_unknown_client_is_not_found(api: Api, seeded: dict[str, Any]) -> None:
+    response = history(api, "cli-9999")
+
+    assert response.status == 404
+    assert response.body["error"]["message"] == "client cli-9999 not found"

@@ -45,6 +45,7 @@ def test_contract_routes_are_all_declared() -> None:
         ("PUT", "/clients/{client_id}/advisor"),
         ("DELETE", "/clients/{client_id}/advisor"),
         ("GET", "/clients/{client_id}"),
+        ("GET", "/clients/{client_id}/assignments"),
         ("GET", "/imports"),
         ("GET", "/imports/{import_id}"),
     }

@@ -36,7 +36,7 @@ from local import template
         ),
         pytest.param(
             keys.history_event("cli-0001", "2026-01-31T09:30:00.000Z", "evt-1"),
-            {"PK": "HISTORY#cli-0001", "SK": "2026-01-31T09:30:00.000Z#evt-1"},
+            {"PK": "CLIENT#cli-0001", "SK": "HISTORY#2026-01-31T09:30:00.000Z#evt-1"},
             id="history-event",
         ),
         pytest.param(
@@ -55,7 +55,7 @@ def test_partition_key_builders_agree_with_the_item_keys() -> None:
     assert keys.membership("adv-001", "cli-1")[keys.PK] == keys.advisor_pk("adv-001")
     assert keys.client_profile("cli-1")[keys.PK] == keys.client_pk("cli-1")
     assert keys.client_assignment("cli-1")[keys.PK] == keys.client_pk("cli-1")
-    assert keys.history_event("cli-1", "t", "e")[keys.PK] == keys.history_pk("cli-1")
+    assert keys.history_event("cli-1", "t", "e")[keys.PK] == keys.client_pk("cli-1")
 
 
 def test_memberships_share_the_advisor_partition_and_the_client_prefix() -> None:
@@ -68,7 +68,13 @@ def test_memberships_share_the_advisor_partition_and_the_client_prefix() -> None
 
 def test_same_id_as_advisor_and_as_client_lands_in_different_partitions() -> None:
     assert keys.advisor_pk("x-1") != keys.client_pk("x-1")
-    assert keys.client_pk("x-1") != keys.history_pk("x-1")
+
+
+def test_client_singletons_sort_before_its_history() -> None:
+    event = keys.history_event("cli-1", "2026-01-31T09:30:00.000Z", "e")[keys.SK]
+    assert keys.client_profile("cli-1")[keys.SK] < event
+    assert keys.client_assignment("cli-1")[keys.SK] < event
+    assert not event.startswith(keys.SINGLETON_PREFIX)
 
 
 @pytest.mark.parametrize("singleton", [keys.PROFILE, keys.ASSIGNMENT, keys.IMPORT_STATUS])

@@ -1,7 +1,8 @@
-"""Reading one client with its accounts and current advisor."""
+"""Reading one client with its accounts and current advisor, and its assignment history."""
 
+from advisor_book.cursors import CursorCodec
 from advisor_book.errors import NotFoundError
-from advisor_book.models import ClientDetail
+from advisor_book.models import AssignmentHistoryPage, ClientDetail
 from advisor_book.repository import BookRepository
 
 
@@ -10,3 +11,23 @@ def client_detail(repo: BookRepository, client_id: str) -> ClientDetail:
     if client is None:
         raise NotFoundError(f"client {client_id} not found")
     return ClientDetail.model_validate(client.model_dump())
+
+
+def assignment_history(
+    repo: BookRepository,
+    cursors: CursorCodec,
+    client_id: str,
+    *,
+    limit: int,
+    next_token: str | None,
+) -> AssignmentHistoryPage:
+    """Every assign, reassign and unassign of the client, newest first."""
+    listing = f"assignment-history:{client_id}"
+    start = cursors.decode(listing, {}, next_token)
+    page = repo.assignment_history(client_id, limit=limit, start=start)
+    if page is None:
+        raise NotFoundError(f"client {client_id} not found")
+    events, next_key = page
+    return AssignmentHistoryPage(
+        client_id=client_id, items=events, next_token=cursors.encode(listing, {}, next_key)
+    )

@@ -39,21 +39,25 @@ NextToken = Annotated[
 ]
 
 
-def _error_response(description: str) -> OpenAPIResponse:
-    return {"description": description, "content": {"application/json": {"model": ErrorBody}}}
+_ERROR_DESCRIPTIONS = {
+    400: "Bad request: next_token was altered or belongs to another listing.",
+    404: "Not found: the message names the advisor, client, import or route.",
+    409: "Conflict: the advisor is full or not accepting new clients, or concurrent changes "
+    "kept winning (retry).",
+    422: "Validation error: `details` names each invalid parameter or body field.",
+    500: "Unexpected error: the message carries the request id, and nothing internal.",
+}
 
 
-ERROR_RESPONSES: dict[int, OpenAPIResponse] = {
-    400: _error_response("Bad request: an invalid next_token."),
-    404: _error_response("Not found."),
-    422: _error_response("Validation error: the details name each invalid parameter or field."),
-    500: _error_response("Unexpected error; the message carries the request id."),
-}
-CONFLICT_RESPONSE: dict[int, OpenAPIResponse] = {
-    409: _error_response(
-        "The advisor is full or not accepting new clients, or a concurrent change won."
-    ),
-}
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
+    """The documented error responses of a route: 404, 422 and 500 always, plus `statuses`."""
+    return {
+        status: {
+            "description": _ERROR_DESCRIPTIONS[status],
+            "content": {"application/json": {"model": ErrorBody}},
+        }
+        for status in sorted({404, 422, 500, *statuses})
+    }
 
 
 def error_response(

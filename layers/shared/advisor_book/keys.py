@@ -7,11 +7,13 @@ Item types (PK / SK):
                                              totals, so one Query lists an advisor's book
     CLIENT#<client_id>    #PROFILE           client profile with its accounts embedded
     CLIENT#<client_id>    #ASSIGNMENT        the client's current advisor (absent if none)
-    HISTORY#<client_id>   <at>#<event_id>    one item per assign, reassign or unassign
+    CLIENT#<client_id>    HISTORY#<at>#<id>  one item per assign, reassign or unassign
     IMPORT#<import_id>    #STATUS            one seed-file import and its report
 
 Singleton SKs start with "#", which sorts before every collection prefix, so a Query of
-an advisor's partition returns the profile first and its clients after it.
+an advisor's partition returns the profile first and its clients after it, and a Query of a
+client's partition newest first returns its history and then, past the oldest event, the
+singletons that prove the client exists.
 
 Overloaded global secondary indexes (both project all attributes):
 
@@ -37,6 +39,8 @@ PROFILE: Final = "#PROFILE"
 ASSIGNMENT: Final = "#ASSIGNMENT"
 IMPORT_STATUS: Final = "#STATUS"
 MEMBER_PREFIX: Final = "CLIENT#"
+HISTORY_PREFIX: Final = "HISTORY#"
+SINGLETON_PREFIX: Final = "#"
 
 AVAILABLE: Final = "AVAILABLE"
 ALL_ADVISORS: Final = "ADVISORS"
@@ -69,12 +73,8 @@ def client_assignment(client_id: str) -> Key:
     return {PK: client_pk(client_id), SK: ASSIGNMENT}
 
 
-def history_pk(client_id: str) -> str:
-    return f"HISTORY#{client_id}"
-
-
 def history_event(client_id: str, at: str, event_id: str) -> Key:
-    return {PK: history_pk(client_id), SK: f"{at}#{event_id}"}
+    return {PK: client_pk(client_id), SK: f"{HISTORY_PREFIX}{at}#{event_id}"}
 
 
 def import_status(import_id: str) -> Key:

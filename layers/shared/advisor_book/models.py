@@ -249,6 +249,21 @@ class Assignment(BaseModel):
     assigned_at: Timestamp
 
 
+class AssignmentEvent(BaseModel):
+    """One change of a client's advisor; `advisor_id` null means the client was unassigned."""
+
+    event_id: str
+    at: Timestamp
+    previous_advisor_id: str | None = None
+    advisor_id: str | None = None
+
+
+class AssignmentHistoryPage(BaseModel):
+    client_id: str
+    items: list[AssignmentEvent] = Field(description="Newest first.")
+    next_token: str | None
+
+
 ImportState = Literal["IN_PROGRESS", "SUCCEEDED", "PARTIAL", "FAILED"]
 
 

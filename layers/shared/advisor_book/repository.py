@@ -23,6 +23,7 @@ from advisor_book.errors import DomainError
 from advisor_book.models import (
     Account,
     Advisor,
+    AssignmentEvent,
     Client,
     ClientSummary,
     ImportStatus,
@@ -287,14 +288,15 @@ class BookRepository:
     # --- clients ----------------------------------------------------------------------
 
     def get_client(self, client_id: str) -> Client | None:
-        """GET /clients/{id}: one consistent Query of the client's partition.
-
-        It holds the profile (accounts embedded) and, if assigned, the current assignment.
-        """
+        """GET /clients/{id}: one consistent Query of the client's singletons: the profile
+        (accounts embedded) and, if assigned, the current assignment."""
         response = self._db.query(
             TableName=self._table,
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": keys.client_pk(client_id)}},
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :singleton)",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.client_pk(client_id)},
+                ":singleton": {"S": keys.SINGLETON_PREFIX},
+            },
             ConsistentRead=True,
         )
         items = {w[keys.SK]["S"]: from_wire(w) for w in response["Items"]}
@@ -310,6 +312,36 @@ class BookRepository:
             total_value=profile["total_value"],
             accounts=[Account.model_validate(a) for a in profile["accounts"]],
         )
+
+    def assignment_history(
+        self, client_id: str, *, limit: int, start: PageKey | None
+    ) -> tuple[list[AssignmentEvent], PageKey | None] | None:
+        """GET /clients/{id}/assignments: one consistent Query of the client's partition,
+        newest first. History sorts after the singletons, so they come only past the oldest
+        event: seeing one ends the history, and a partition with neither means no client."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": keys.client_pk(client_id)}},
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+            "Limit": limit + 1,
+            **_start_key(start),
+        }
+        response = self._db.query(**request)
+        wires = response["Items"]
+        if start is None and not wires:
+            return None
+        events = [w for w in wires if w[keys.SK]["S"].startswith(keys.HISTORY_PREFIX)]
+        page = events[:limit]
+        ended = len(events) < len(wires)
+        if len(events) > limit:
+            next_key: PageKey | None = _page_key(page[-1], [keys.PK, keys.SK])
+        elif not ended and "LastEvaluatedKey" in response:
+            next_key = {k: v["S"] for k, v in response["LastEvaluatedKey"].items()}
+        else:
+            next_key = None
+        return [AssignmentEvent.model_validate(from_wire(w)) for w in page], next_key
 
     # --- assignments ------------------------------------------------------------------
 
