@@ -73,6 +73,10 @@ build: install ## sam build (the layer and every function)
 events: install ## Regenerate the sample events in events/
 	$(BIN)/python -m local.events
 
+.PHONY: openapi
+openapi: $(VENV)/.installed ## Regenerate functions/docs/openapi.json from the routes and models
+	PYTHONPATH=layers/shared $(BIN)/python -m local.openapi
+
 .PHONY: clean
 clean: ## Remove virtual environments, build output and caches
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

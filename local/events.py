@@ -155,6 +155,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "get_import.json": api_event(
         "GET", "/imports/{import_id}", path_parameters={"import_id": "imp-000000000000000000000000"}
     ),
+    "get_openapi_document.json": api_event("GET", "/openapi.json"),
+    "get_swagger_ui.json": api_event("GET", "/swagger"),
     "s3_seed_uploaded.json": s3_put_event(
         SAMPLE_BUCKET, "data.json", etag="d41d8cd98f00b204e9800998ecf8427e"
     ),

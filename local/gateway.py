@@ -94,7 +94,9 @@ class LocalApiGateway:
             body=body if body else None,
             stage=self._stage,
         )
+        # Served at the root, as on a custom domain: no stage prefix in the request's path.
         event["path"] = path
+        event["requestContext"]["path"] = path
         try:
             response: dict[str, Any] = self._pools[route.function].invoke(event)
         except Exception as error:  # the function crashed: API Gateway answers 502

@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import advisors, config
-from advisor_book.http import NextToken, PageLimit, create_app, error_responses
+from advisor_book.http import NextToken, PageLimit, create_app, documented
 from advisor_book.models import ID_PATTERN, AdvisorClientsPage, AdvisorDetail, AdvisorPage
 
 logger = Logger()
@@ -30,7 +30,7 @@ AdvisorId = Annotated[str, Path(pattern=ID_PATTERN, description="The advisor's i
     summary="List available advisors",
     description="Advisors who accept new clients and are below capacity, in advisor id order; "
     "with include_unavailable=true, every advisor.",
-    responses=error_responses(400),
+    responses=documented("A page of advisors and the token for the next one.", 400),
 )
 def list_advisors(
     focus_area: Annotated[
@@ -62,7 +62,7 @@ def list_advisors(
     tags=["Advisors"],
     summary="Get an advisor",
     description="The advisor with its client count and the exact total assets of its clients.",
-    responses=error_responses(),
+    responses=documented("The advisor."),
 )
 def get_advisor(advisor_id: AdvisorId) -> AdvisorDetail:
     return advisors.advisor_detail(repo, advisor_id)
@@ -73,7 +73,7 @@ def get_advisor(advisor_id: AdvisorId) -> AdvisorDetail:
     tags=["Advisors"],
     summary="List an advisor's clients",
     description="The advisor's clients in client id order, each with its total account value.",
-    responses=error_responses(400),
+    responses=documented("A page of the advisor's clients.", 400),
 )
 def list_advisor_clients(
     advisor_id: AdvisorId, limit: PageLimit = 25, next_token: NextToken = None

@@ -13,7 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import assignments, config
-from advisor_book.http import create_app, error_responses
+from advisor_book.http import create_app, documented
 from advisor_book.models import ID_PATTERN, AssignAdvisorRequest, Assignment
 
 logger = Logger()
@@ -30,7 +30,7 @@ ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.
     summary="Assign or reassign a client's advisor",
     description="Gives the client this advisor, moving it from its previous advisor if any. "
     "Repeating an assignment that already holds is a 200 that changes nothing.",
-    responses=error_responses(409),
+    responses=documented("The assignment, new or already in place.", 409),
 )
 def assign_advisor(
     client_id: ClientId, body: Annotated[AssignAdvisorRequest, Body()]
@@ -45,7 +45,7 @@ def assign_advisor(
     tags=["Assignments"],
     summary="Remove a client's advisor",
     description="Leaves the client without an advisor; a client that has none is left as it is.",
-    responses={204: {"description": "The client has no advisor."}, **error_responses(409)},
+    responses=documented("The client has no advisor.", 409, status=204),
 )
 def unassign_advisor(client_id: ClientId) -> Response[None]:
     assignments.unassign(repo, client_id)

@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import clients, config
-from advisor_book.http import NextToken, PageLimit, create_app, error_responses
+from advisor_book.http import NextToken, PageLimit, create_app, documented
 from advisor_book.models import ID_PATTERN, AssignmentHistoryPage, ClientDetail
 
 logger = Logger()
@@ -29,7 +29,7 @@ ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.
     tags=["Clients"],
     summary="Get a client",
     description="The client with its accounts, their exact total and its current advisor.",
-    responses=error_responses(),
+    responses=documented("The client."),
 )
 def get_client(client_id: ClientId) -> ClientDetail:
     return clients.client_detail(repo, client_id)
@@ -40,7 +40,7 @@ def get_client(client_id: ClientId) -> ClientDetail:
     tags=["Clients"],
     summary="List a client's assignment history",
     description="Every assign, reassign and unassign of the client, newest first.",
-    responses=error_responses(400),
+    responses=documented("A page of the client's assignment history.", 400),
 )
 def list_assignment_history(
     client_id: ClientId, limit: PageLimit = 25, next_token: NextToken = None

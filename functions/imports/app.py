@@ -8,7 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import config, imports
-from advisor_book.http import NextToken, PageLimit, create_app, error_responses
+from advisor_book.http import NextToken, PageLimit, create_app, documented
 from advisor_book.models import ImportPage, ImportStatus
 
 logger = Logger()
@@ -24,7 +24,7 @@ cursors = config.cursor_codec(settings)
     tags=["Imports"],
     summary="List seed-file imports",
     description="Imports newest first: all of them, or those of one S3 key.",
-    responses=error_responses(400),
+    responses=documented("A page of imports.", 400),
 )
 def list_imports(
     key: Annotated[
@@ -41,7 +41,7 @@ def list_imports(
     tags=["Imports"],
     summary="Get an import's report",
     description="Status, counts, progress and the first 100 rejected records of one import.",
-    responses=error_responses(),
+    responses=documented("The import's report."),
 )
 def get_import(
     import_id: Annotated[str, Path(pattern=r"^imp-[0-9a-f]{24}$", description="The import's id.")],

@@ -1,6 +1,5 @@
 """What template.yaml promises: every route served by its own function, least privilege."""
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +47,8 @@ def test_contract_routes_are_all_declared() -> None:
         ("GET", "/clients/{client_id}/assignments"),
         ("GET", "/imports"),
         ("GET", "/imports/{import_id}"),
+        ("GET", "/openapi.json"),
+        ("GET", "/swagger"),
     }
 
 
@@ -66,12 +67,7 @@ def test_every_declared_route_is_handled_by_its_function(
 
     response = functions(route.function)(event)
 
-    assert (
-        not json.loads(response["body"] or "{}")
-        .get("error", {})
-        .get("message", "")
-        .startswith("no route")
-    )
+    assert "no route for" not in (response["body"] or "")
 
 
 @pytest.mark.parametrize("logical_id", sorted(READ_ONLY))

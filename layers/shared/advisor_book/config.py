@@ -32,8 +32,8 @@ class Settings(BaseModel):
         )
 
 
-@cache
 def dynamodb() -> "DynamoDBClient":
+    """Built once per cold start by the module that needs it (it keeps the repository)."""
     # Room for the ingest's writer threads next to the main one.
     return boto3.client("dynamodb", config=Config(max_pool_connections=16))
 

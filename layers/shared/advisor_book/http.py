@@ -49,15 +49,20 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
-def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
-    """The documented error responses of a route: 404, 422 and 500 always, plus `statuses`."""
-    return {
-        status: {
-            "description": _ERROR_DESCRIPTIONS[status],
+def documented(success: str, *errors: int, status: int = 200) -> dict[int, OpenAPIResponse]:
+    """A route's documented responses: its success (described by its return type, or with no
+    body for 204) and its errors: 404, 422 and 500 always, plus `errors`."""
+    responses: dict[int, OpenAPIResponse] = {
+        status: {"description": success, "content": {}}
+        if status == 204
+        else {"description": success}
+    }
+    for code in sorted({404, 422, 500, *errors}):
+        responses[code] = {
+            "description": _ERROR_DESCRIPTIONS[code],
             "content": {"application/json": {"model": ErrorBody}},
         }
-        for status in sorted({404, 422, 500, *statuses})
-    }
+    return responses
 
 
 def error_response(

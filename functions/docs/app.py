@@ -1,0 +1,70 @@
+"""API documentation: GET /openapi.json and GET /swagger.
+
+Serves the OpenAPI document generated from the other functions' routes and models (committed
+beside this file and checked for drift by the tests) and a Swagger UI page with its script and
+styles inlined, so it renders without reaching any other host. No AWS access at all.
+"""
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from advisor_book.http import create_app
+
+DOCUMENT = Path(__file__).with_name("openapi.json")
+
+logger = Logger()
+metrics = Metrics()
+app = create_app(logger)
+
+
+def _base_path() -> str:
+    """Where the API is mounted for this request: "/<stage>" on an execute-api URL, "" on a
+    custom domain or locally (the part of the request path before the route's own path)."""
+    event = app.current_event
+    full = event.request_context.path or event.path
+    return full[: len(full) - len(event.path)] if full.endswith(event.path) else ""
+
+
+def _document() -> str:
+    document: dict[str, Any] = json.loads(DOCUMENT.read_text())
+    document["servers"] = [{"url": _base_path() or "/"}]
+    return json.dumps(document)
+
+
+@cache
+def _swagger_assets() -> tuple[str, str]:
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui
+
+    folder = Path(swagger_ui.__file__).parent
+    return (
+        (folder / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        (folder / "swagger-ui.min.css").read_text(encoding="utf-8"),
+    )
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi_document() -> Response[str]:
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=_document())
+
+
+@app.get("/swagger", include_in_schema=False)
+def swagger() -> Response[str]:
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
+
+    script, styles = _swagger_assets()
+    # "</" is escaped so the document cannot close the <script> element it is embedded in.
+    html = generate_swagger_html(_document().replace("</", "<\\/"), script, styles, "", None)
+    return Response(status_code=200, content_type="text/html; charset=utf-8", body=html)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

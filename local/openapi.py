@@ -1,0 +1,101 @@
+"""Generates the API's OpenAPI document from the functions' own routes and pydantic models.
+
+    python -m local.openapi           # writes functions/docs/openapi.json
+    python -m local.openapi --check   # fails if the committed document is not current
+
+Each API function's module is loaded as Lambda would load it and its resolver describes its
+routes; the descriptions are merged into one document, which the docs function serves.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tomllib
+from typing import Any
+
+from local import template
+from local.invoke import load_handler
+
+DOCUMENT = template.ROOT / "functions" / "docs" / "openapi.json"
+DOCS_FUNCTION = "DocsFunction"
+DESCRIPTION = """\
+A wealth-management firm's book of business: financial advisors and their clients.
+
+Money is an exact decimal in a JSON string with two decimals ("1234.50"), never a float.
+Timestamps are RFC 3339 in UTC. Every error has the body
+`{"error": {"code", "message", "details"?}}`. `next_token` values are opaque and signed:
+pass them back unchanged, to the listing that returned them."""
+
+
+def _placeholder_refs() -> dict[str, str]:
+    """What the functions' environments need to import; nothing is called."""
+    return {name: f"placeholder-{name}" for name in template.load()["Resources"]}
+
+
+def generate() -> str:
+    """The whole API's document as formatted JSON."""
+    from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
+
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    version = tomllib.loads((template.ROOT / "pyproject.toml").read_text())["project"]["version"]
+    merge = OpenAPIMerge(
+        title="advisor-book",
+        version=version,
+        description=DESCRIPTION,
+        on_conflict="error",
+    )
+    for function in template.functions().values():
+        if function.routes and function.logical_id != DOCS_FUNCTION:
+            module, _ = load_handler(function.logical_id, _placeholder_refs())
+            merge.add_schema(module.app.get_openapi_schema())
+    document: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
+    _drop_unreferenced_schemas(document)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _drop_unreferenced_schemas(document: dict[str, Any]) -> None:
+    """Powertools registers its own validation-error schemas even when every route documents
+    ours instead; keep only the schemas something refers to."""
+    schemas: dict[str, Any] = document.get("components", {}).get("schemas", {})
+    prefix = "#/components/schemas/"
+
+    def references(node: Any) -> set[str]:
+        if isinstance(node, dict):
+            found = (
+                {node["$ref"][len(prefix) :]}
+                if str(node.get("$ref", "")).startswith(prefix)
+                else set()
+            )
+            return found.union(*(references(v) for v in node.values()))
+        if isinstance(node, list):
+            return set().union(*(references(v) for v in node))
+        return set()
+
+    wanted = references(document.get("paths", {}))
+    pending = list(wanted)
+    while pending:
+        for name in references(schemas.get(pending.pop(), {})) - wanted:
+            wanted.add(name)
+            pending.append(name)
+    for name in set(schemas) - wanted:
+        del schemas[name]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if the file is not current")
+    args = parser.parse_args(argv)
+    current = generate()
+    if args.check:
+        if not DOCUMENT.exists() or DOCUMENT.read_text() != current:
+            print(f"{DOCUMENT.relative_to(template.ROOT)} is stale: run `make openapi`")
+            return 1
+        return 0
+    DOCUMENT.write_text(current)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(template.ROOT / "layers" / "shared"))
+    sys.exit(main())

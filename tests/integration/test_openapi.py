@@ -1,0 +1,70 @@
+"""The OpenAPI document: generated from the routes, committed, current, and served."""
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from local import openapi, template
+from local.events import api_event
+
+Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
+COMMITTED: dict[str, Any] = json.loads(openapi.DOCUMENT.read_text())
+API_ROUTES = [r for r in template.routes() if r.function != openapi.DOCS_FUNCTION]
+
+
+def test_committed_document_equals_the_generated_one() -> None:
+    assert openapi.DOCUMENT.read_text() == openapi.generate(), "run `make openapi`"
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_every_route_is_documented_with_its_success_and_errors(route: template.Route) -> None:
+    operation = COMMITTED["paths"][route.path][route.method.lower()]
+
+    codes = set(operation["responses"])
+
+    assert codes & {"200", "204"}
+    assert {"404", "422", "500"} <= codes
+    for code in codes - {"200", "204"}:
+        schema = operation["responses"][code]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ErrorBody"}
+    assert operation["summary"]
+    assert operation["description"]
+
+
+def test_only_the_contracts_routes_are_documented() -> None:
+    documented = {(m.upper(), p) for p, item in COMMITTED["paths"].items() for m in item}
+
+    assert documented == {(r.method, r.path) for r in API_ROUTES}
+
+
+def test_money_is_documented_as_a_decimal_string() -> None:
+    schemas = COMMITTED["components"]["schemas"]
+
+    for name, field in [("ClientSummary", "total_value"), ("AdvisorDetail", "total_assets")]:
+        assert schemas[name]["properties"][field]["type"] == "string"
+        assert schemas[name]["properties"][field]["pattern"] == r"^\d+\.\d{2}$"
+
+
+def test_the_document_is_served_with_the_requests_base_path(functions: Functions) -> None:
+    event = api_event("GET", "/openapi.json", stage="prod")
+
+    response = functions("DocsFunction")(event)
+
+    assert response["statusCode"] == 200
+    served = json.loads(response["body"])
+    assert served["servers"] == [{"url": "/prod"}]
+    assert served["paths"] == COMMITTED["paths"]
+
+
+def test_swagger_ui_embeds_everything_it_needs(functions: Functions) -> None:
+    response = functions("DocsFunction")(api_event("GET", "/swagger"))
+
+    assert response["statusCode"] == 200
+    assert response["multiValueHeaders"]["Content-Type"][0].startswith("text/html")
+    html = response["body"]
+    assert "SwaggerUIBundle" in html
+    assert '"title": "advisor-book"' in html
+    assert not re.search(r"""(src|href)=["']https?://""", html)
