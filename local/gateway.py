@@ -56,8 +56,10 @@ class LocalApiGateway:
         self._pools = pools
         self._stage = stage
         # As in API Gateway, a literal segment wins over a path parameter.
+        # and a declared method wins over ANY on the same resource.
         self._routes = sorted(
-            (_compile(r) for r in template.routes()), key=lambda c: -c.literal_segments
+            (_compile(r) for r in template.routes()),
+            key=lambda c: (-c.literal_segments, c.route.method == "ANY"),
         )
         self._missing = template.missing_route_response()
 
@@ -146,7 +148,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         elapsed = (time.monotonic() - started) * 1000
         print(f"{self.command} {self.path} {result.status} {elapsed:.0f} ms", flush=True)
 
-    do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve  # noqa: N815
+    def __getattr__(self, name: str) -> Any:
+        """Every method (do_GET, do_PATCH, do_QUERY...) goes to the gateway, which answers
+        for the ones no route declares."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Requests are logged once, by _serve, with their status and duration."""

@@ -13,7 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import assignments, config
-from advisor_book.http import create_app, documented
+from advisor_book.http import create_app, documented, resolve
 from advisor_book.models import ID_PATTERN, AssignAdvisorRequest, Assignment
 
 logger = Logger()
@@ -30,7 +30,7 @@ ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.
     summary="Assign or reassign a client's advisor",
     description="Gives the client this advisor, moving it from its previous advisor if any. "
     "Repeating an assignment that already holds is a 200 that changes nothing.",
-    responses=documented("The assignment, new or already in place.", 409),
+    responses=documented("The assignment, new or already in place.", 409, 415),
 )
 def assign_advisor(
     client_id: ClientId, body: Annotated[AssignAdvisorRequest, Body()]
@@ -56,4 +56,4 @@ def unassign_advisor(client_id: ClientId) -> Response[None]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve(app, event, context)

@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import clients, config
-from advisor_book.http import NextToken, PageLimit, create_app, documented
+from advisor_book.http import NextToken, PageLimit, create_app, documented, resolve
 from advisor_book.models import ID_PATTERN, AssignmentHistoryPage, ClientDetail
 
 logger = Logger()
@@ -51,4 +51,4 @@ def list_assignment_history(
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve(app, event, context)

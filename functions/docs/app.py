@@ -1,27 +1,31 @@
-"""API documentation: GET /openapi.json and GET /swagger.
+"""API documentation, GET /openapi.json and GET /swagger, and the 405 of undeclared methods.
 
 Serves the OpenAPI document generated from the other functions' routes and models (committed
 beside this file and checked for drift by the tests) and a Swagger UI page with its script and
-styles inlined, so it renders without reaching any other host. No AWS access at all.
+styles inlined, so it renders without reaching any other host. The template also sends it every
+method a documented resource does not declare, which it answers with 405 and an Allow header
+read from the same document. No AWS access at all.
 """
 
 import json
 from functools import cache
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from advisor_book.http import create_app
+from advisor_book.http import create_app, error_response, resolve
 
 DOCUMENT = Path(__file__).with_name("openapi.json")
 
 logger = Logger()
 metrics = Metrics()
-app = create_app(logger)
+app = create_app(logger, validation=False)
 
 
 def _base_path() -> str:
@@ -64,7 +68,31 @@ def swagger() -> Response[str]:
     return Response(status_code=200, content_type="text/html; charset=utf-8", body=html)
 
 
+ALLOWED_METHODS = {
+    path: sorted(method.upper() for method in operations)
+    for path, operations in json.loads(DOCUMENT.read_text())["paths"].items()
+}
+
+
+@app.not_found
+def method_not_allowed(_: RouteNotFoundError) -> Response[str]:
+    """The template routes every undeclared method of a documented resource here."""
+    event = app.current_event
+    allowed = ALLOWED_METHODS.get(event.resource)
+    if allowed is None:
+        return error_response(
+            HTTPStatus.NOT_FOUND, "not_found", f"no route for {event.http_method} {event.path}"
+        )
+    response = error_response(
+        HTTPStatus.METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        f"{event.http_method} is not allowed here; use {', '.join(allowed)}",
+    )
+    response.headers["Allow"] = ", ".join(allowed)
+    return response
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return resolve(app, event, context)

@@ -52,3 +52,38 @@ def test_an_unexpected_failure_is_a_500_naming_only_the_request_id(
     assert "req-123" in body["error"]["message"]
     assert "internal detail" not in response["body"]
     assert "advisor-book-test" not in response["body"]
+
+
+def test_an_undeclared_method_on_a_resource_is_405_naming_the_allowed_ones(
+    functions: Functions,
+) -> None:
+    event = api_event("PATCH", "/clients/{client_id}/advisor", path_parameters={"client_id": "c-1"})
+
+    response = functions("DocsFunction")(event)
+
+    assert response["statusCode"] == 405
+    assert response["multiValueHeaders"]["Allow"] == ["DELETE, PUT"]
+    assert json.loads(response["body"]) == {
+        "error": {
+            "code": "method_not_allowed",
+            "message": "PATCH is not allowed here; use DELETE, PUT",
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "multipart/form-data", "application/x-www-form-urlencoded"]
+)
+def test_a_body_that_is_not_json_is_415(functions: Functions, content_type: str) -> None:
+    event = api_event(
+        "PUT",
+        "/clients/{client_id}/advisor",
+        path_parameters={"client_id": "cli-0001"},
+        headers={"Content-Type": [content_type]},
+        body='{"advisor_id": "adv-001"}',
+    )
+
+    response = functions("AssignmentsFunction")(event)
+
+    assert response["statusCode"] == 415
+    assert json.loads(response["body"])["error"]["code"] == "unsupported_media_type"

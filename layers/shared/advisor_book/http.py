@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError as Rout
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book.errors import (
     AdvisorUnavailableError,
@@ -44,6 +45,7 @@ _ERROR_DESCRIPTIONS = {
     404: "Not found: the message names the advisor, client, import or route.",
     409: "Conflict: the advisor is full or not accepting new clients, or concurrent changes "
     "kept winning (retry).",
+    415: "Unsupported media type: the body must be application/json.",
     422: "Validation error: `details` names each invalid parameter or body field.",
     500: "Unexpected error: the message carries the request id, and nothing internal.",
 }
@@ -88,9 +90,10 @@ def _validation_details(error: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
-def create_app(logger: Logger) -> APIGatewayRestResolver:
-    """An APIGatewayRestResolver with request validation and the contract's error bodies."""
-    app = APIGatewayRestResolver(enable_validation=True)
+def create_app(logger: Logger, *, validation: bool = True) -> APIGatewayRestResolver:
+    """An APIGatewayRestResolver with the contract's error bodies, and request and response
+    validation unless `validation` is false (for routes that take no input)."""
+    app = APIGatewayRestResolver(enable_validation=validation)
 
     @app.exception_handler(DomainError)
     def domain_error(error: DomainError) -> Response[str]:
@@ -104,6 +107,21 @@ def create_app(logger: Logger) -> APIGatewayRestResolver:
             "validation_error",
             "the request is not valid",
             _validation_details(error),
+        )
+
+    @app.exception_handler(UnicodeDecodeError)
+    def undecodable_body(_: UnicodeDecodeError) -> Response[str]:
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "validation_error",
+            "the request is not valid",
+            [
+                {
+                    "location": ["body"],
+                    "message": "the body is not UTF-8 text",
+                    "type": "json_invalid",
+                }
+            ],
         )
 
     @app.not_found
@@ -124,3 +142,26 @@ def create_app(logger: Logger) -> APIGatewayRestResolver:
         )
 
     return app
+
+
+def resolve(
+    app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext
+) -> dict[str, Any]:
+    """Serve one API Gateway event. A body that is not JSON is refused with 415 before any
+    parsing (Powertools would otherwise try form and multipart decoding on it)."""
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    content_type = str(headers.get("content-type", "")).strip().lower()
+    if event.get("body") and content_type and not content_type.startswith("application/json"):
+        body = ErrorBody(
+            error=ErrorDetail(
+                code="unsupported_media_type", message="the body must be application/json"
+            )
+        )
+        return {
+            "statusCode": HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value,
+            "multiValueHeaders": {"Content-Type": [content_types.APPLICATION_JSON]},
+            "body": body.model_dump_json(exclude_none=True),
+            "isBase64Encoded": False,
+        }
+    response: dict[str, Any] = app.resolve(event, context)
+    return response

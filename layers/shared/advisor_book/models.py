@@ -300,6 +300,8 @@ ErrorCode = Literal[
     "forbidden",
     "not_found",
     "conflict",
+    "method_not_allowed",
+    "unsupported_media_type",
     "internal_error",
 ]
 
