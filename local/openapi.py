@@ -51,6 +51,7 @@ def generate() -> str:
             merge.add_schema(module.app.get_openapi_schema())
     document: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
     _drop_unreferenced_schemas(document)
+    document["paths"] = dict(sorted(document["paths"].items()))
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

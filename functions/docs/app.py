@@ -60,6 +60,8 @@ def openapi_document() -> Response[str]:
 
 @app.get("/swagger", include_in_schema=False)
 def swagger() -> Response[str]:
+    if (app.current_event.query_string_parameters or {}).get("format") == "json":
+        return openapi_document()  # the page links to it as /swagger?format=json
     from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
 
     script, styles = _swagger_assets()
