@@ -162,6 +162,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class LocalApiServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # many clients connecting at once are queued, not reset
 
 
 def serve(gateway: LocalApiGateway, host: str, port: int) -> LocalApiServer:

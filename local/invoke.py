@@ -3,13 +3,16 @@ function's environment from the template, and called with an event and a Lambda 
 """
 
 import importlib.util
+import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from types import ModuleType
 from typing import Any
 
@@ -60,72 +63,119 @@ def load_handler(
     return module, handler
 
 
-_LOADING = threading.Lock()
+def _serve_instance(logical_id: str, refs: dict[str, str], connection: Connection) -> None:
+    """One execution environment: its own interpreter, the function loaded once, then one event
+    at a time. Ctrl-C is left to the stack, which stops this process itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    others = {name for f in template.functions().values() for name in f.environment}
+    for name in others - set(template.functions()[logical_id].environment):
+        os.environ.pop(name, None)
+    _, handler = load_handler(logical_id, refs)
+    while True:
+        try:
+            event, context_fields = connection.recv()
+        except EOFError:
+            return
+        try:
+            connection.send((True, handler(event, LambdaContext(**context_fields))))
+        except Exception as error:  # reported to the caller, as Lambda reports a failed invoke
+            connection.send((False, f"{type(error).__name__}: {error}"))
+
+
+class InvocationError(Exception):
+    """The handler raised: Lambda would report the invocation as failed."""
+
+
+class _Instance:
+    """A running execution environment of one function (a child process)."""
+
+    _spawn = multiprocessing.get_context("spawn")
+
+    def __init__(self, function: template.Function, refs: Mapping[str, str]) -> None:
+        self._connection, child = self._spawn.Pipe()
+        self._process = self._spawn.Process(
+            target=_serve_instance,
+            args=(function.logical_id, dict(refs), child),
+            name=f"lambda-{function.logical_id}",
+            daemon=True,
+        )
+        self._process.start()
+        child.close()
+
+    def invoke(self, event: dict[str, Any], context_fields: dict[str, Any]) -> Any:
+        self._connection.send((event, context_fields))
+        succeeded, value = self._connection.recv()
+        if not succeeded:
+            raise InvocationError(value)
+        return value
+
+    def stop(self) -> None:
+        self._connection.close()
+        self._process.terminate()
+        self._process.join(timeout=5)
 
 
 class FunctionPool:
-    """Warm instances of one function, like Lambda's execution environments.
+    """Warm instances of one function, each a process of its own like Lambda's execution
+    environments (Powertools keeps the current event in class attributes, so two events must
+    never share an interpreter).
 
-    Each instance serves one event at a time; when every instance is busy, another is loaded
+    Each instance serves one event at a time; when every instance is busy, another is started
     (a cold start), up to `limit`, so concurrent requests run concurrently as they do on Lambda.
     """
 
     def __init__(
-        self,
-        function: template.Function,
-        refs: Mapping[str, str],
-        extra_environment: Mapping[str, str] | None = None,
-        limit: int = 8,
+        self, function: template.Function, refs: Mapping[str, str], limit: int = 8
     ) -> None:
         self.function = function
         self._refs = refs
-        self._extra = dict(extra_environment or {})
-        self._idle: list[Handler] = []
-        self._loaded = 0
+        self._idle: list[_Instance] = []
+        self._all: list[_Instance] = []
         self._limit = limit
         self._lock = threading.Condition()
 
-    def _load(self) -> Handler:
-        with _LOADING:
-            others = {name for f in template.functions().values() for name in f.environment} - set(
-                self.function.environment
-            )
-            for name in others:
-                os.environ.pop(name, None)
-            os.environ.update(self._extra)
-            suffix = f"{self.function.logical_id}.{uuid.uuid4().hex[:8]}"
-            return load_handler(self.function.logical_id, self._refs, module_suffix=suffix)[1]
-
-    def _acquire(self) -> Handler:
+    def _acquire(self) -> _Instance:
         with self._lock:
-            while not self._idle and self._loaded >= self._limit:
+            while not self._idle and len(self._all) >= self._limit:
                 self._lock.wait()
             if self._idle:
                 return self._idle.pop()
-            self._loaded += 1
-        try:
-            return self._load()
-        except BaseException:
-            with self._lock:
-                self._loaded -= 1
-                self._lock.notify()
-            raise
+            instance = _Instance(self.function, self._refs)
+            self._all.append(instance)
+            return instance
 
-    def _release(self, handler: Handler) -> None:
+    def _release(self, instance: _Instance, healthy: bool) -> None:
         with self._lock:
-            self._idle.append(handler)
+            if healthy:
+                self._idle.append(instance)
+            else:
+                self._all.remove(instance)
+                instance.stop()
             self._lock.notify()
 
     def invoke(self, event: dict[str, Any], request_id: str | None = None) -> Any:
         """Run the event on an idle instance; a retry passes the request id of the first try."""
-        handler = self._acquire()
+        instance = self._acquire()
+        healthy = True
         try:
-            context = LambdaContext(
-                function_name=self.function.logical_id,
-                memory_limit_in_mb=self.function.memory_mb,
-                timeout_seconds=self.function.timeout_seconds,
-                aws_request_id=request_id or str(uuid.uuid4()),
+            return instance.invoke(
+                event,
+                {
+                    "function_name": self.function.logical_id,
+                    "memory_limit_in_mb": self.function.memory_mb,
+                    "timeout_seconds": self.function.timeout_seconds,
+                    "aws_request_id": request_id or str(uuid.uuid4()),
+                },
             )
-            return handler(event, context)
+        except (EOFError, OSError):
+            healthy = False  # the instance died, as a Lambda environment can
+            raise
         finally:
-            self._release(handler)
+            self._release(instance, healthy)
+
+    def stop(self) -> None:
+        with self._lock:
+            for instance in self._all:
+                instance.stop()
+            self._all.clear()
+            self._idle.clear()

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
 from local import template
+from local.emulator import Emulator
 from local.gateway import LocalApiGateway, LocalApiServer, serve
 from local.invoke import FunctionPool
 from local.notifications import QueueDrain, s3_notification, sqs_event
@@ -170,13 +170,14 @@ def main() -> int:
             return 1
     sys.path.insert(0, str(template.ROOT / "layers" / "shared"))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the emulator's access log
-    emulator = ThreadedMotoServer(ip_address=HOST, port=settings.aws_port, verbose=False)
+    emulator = Emulator(HOST, settings.aws_port)
     emulator.start()
     _use_emulator(settings)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     server: LocalApiServer | None = None
+    pools: dict[str, FunctionPool] = {}
     drains: list[QueueDrain] = []
     try:
         refs = provision(settings.seed_bucket)
@@ -200,6 +201,8 @@ def main() -> int:
             drain.stop()
         for drain in drains:
             drain.join(timeout=5)
+        for pool in pools.values():
+            pool.stop()
         emulator.stop()
     print("stopped", flush=True)
     return 0

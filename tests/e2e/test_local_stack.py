@@ -109,7 +109,8 @@ def test_contract_errors_over_http(stack: LocalStack) -> None:
     ]
 
     assert (unknown_route.status, unknown_route.body["error"]["code"]) == (404, "not_found")
-    assert (wrong_method.status, wrong_method.body["error"]["code"]) == (404, "not_found")
+    assert (wrong_method.status, wrong_method.body["error"]["code"]) == (405, "method_not_allowed")
+    assert wrong_method.headers["Allow"] == "GET"
     assert (bad_json.status, bad_json.body["error"]["code"]) == (422, "validation_error")
     assert (unknown_client.status, unknown_client.body["error"]["code"]) == (404, "not_found")
     assert [r.status for r in full] == [200, 200, 200, 409]

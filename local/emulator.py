@@ -1,0 +1,58 @@
+"""moto server, embedded, with DynamoDB's atomicity.
+
+moto's DynamoDB backend checks a write's conditions and then applies it without a lock, so two
+concurrent requests can both pass a condition that only one of them should. Real DynamoDB never
+allows that: conditional writes are atomic and transactions serializable. The emulator here
+runs DynamoDB requests one at a time (every other service stays concurrent), so concurrent
+assignments against the local stack meet the same guarantees as in AWS.
+"""
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import BaseWSGIServer, make_server
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class SerializedDynamoDB:
+    """WSGI middleware: one DynamoDB request at a time, response body included."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
+            return self._app(environ, start_response)
+        with self._lock:
+            return list(self._app(environ, start_response))
+
+
+class Emulator:
+    """moto server on host:port in a thread of this process."""
+
+    def __init__(self, host: str, port: int) -> None:
+        app = SerializedDynamoDB(DomainDispatcherApplication(create_backend_app))
+        self._server: BaseWSGIServer = make_server(
+            host, port, app, threaded=True, request_handler=MotoRequestHandler
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="emulator", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
