@@ -69,6 +69,10 @@ run: $(VENV)/.installed ## Run the API on 127.0.0.1:3000 over a local AWS emulat
 build: install ## sam build (the layer and every function)
 	$(SAM_BIN)/sam build --template-file template.yaml
 
+.PHONY: bench
+bench: $(VENV)/.installed build ## Measure cold starts, DynamoDB requests, ingest speed and memory (minutes)
+	$(BIN)/python -m bench
+
 .PHONY: events
 events: install ## Regenerate the sample events in events/
 	$(BIN)/python -m local.events

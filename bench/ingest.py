@@ -1,10 +1,14 @@
 """Ingest throughput and memory, measured through the real handler against moto server.
 
-    python -m bench.ingest --clients 2000 200000
+    python -m bench.ingest --clients 2000 200000 [--baseline]
 
 Each file is generated, uploaded to the emulator's seed bucket, and imported by the ingest
 function's handler in a process of its own, so each peak RSS is that file's alone. The emulator
 runs in another process (its storage does not count) and is reset between files.
+
+With --baseline, each file is also imported by a plain loop over the same emulator, reset first:
+the object read from S3, parsed whole with json.load(parse_float=Decimal), and each advisor and
+each client put as one item with PutItem, one request after the other.
 """
 
 import argparse
@@ -17,8 +21,9 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -111,60 +116,141 @@ def run_one(url: str, refs: dict[str, str], key: str, version_id: str | None) ->
     }
 
 
-def measure(url: str, clients: int, workdir: Path) -> dict[str, Any]:
-    """Generate a file of `clients` clients, upload it, and import it in a fresh process whose
-    environment is the function's own from the template (as Lambda starts it)."""
+def run_baseline(url: str, refs: dict[str, str], key: str) -> dict[str, Any]:
+    """In this process: the plain import, one PutItem per advisor and per client, in order."""
+    use_emulator(url)
+    import boto3
+
+    started = time.perf_counter()
+    body = boto3.client("s3").get_object(Bucket=BUCKET, Key=key)["Body"]
+    document = json.load(body, parse_float=Decimal)
+    table = boto3.resource("dynamodb").Table(refs["BookTable"])
+    records = 0
+    for advisor in document["financial_advisors"]:
+        table.put_item(Item={"PK": f"ADVISOR#{advisor['id']}", "SK": "#PROFILE", **advisor})
+        records += 1
+    for client in document["clients"]:
+        table.put_item(Item={"PK": f"CLIENT#{client['id']}", "SK": "#PROFILE", **client})
+        records += 1
+    seconds = time.perf_counter() - started
+    return {
+        "status": "SUCCEEDED",
+        "records": records,
+        "seconds": round(seconds, 2),
+        "records_per_s": round(records / seconds, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def seed_file(workdir: Path, clients: int) -> Path:
+    """The synthetic file of `clients` clients, written once per working folder."""
+    from local.generate_seed import write_seed
+
+    path = workdir / f"book-{clients}.json"
+    if not path.exists():
+        with path.open("w") as out:
+            write_seed(out, clients)
+    return path
+
+
+def measure(url: str, clients: int, workdir: Path, *, baseline: bool = False) -> dict[str, Any]:
+    """Generate a file of `clients` clients, upload it to the emulator (reset first), and import
+    it in a fresh process: by the ingest handler, whose environment is the function's own from
+    the template (as Lambda starts it), or with `baseline` by the plain PutItem loop."""
     import boto3
 
     from local import template
-    from local.generate_seed import write_seed
     from local.provision import provision
 
-    seed_file = workdir / f"book-{clients}.json"
-    with seed_file.open("w") as out:
-        write_seed(out, clients)
+    path = seed_file(workdir, clients)
     reset(url)
     use_emulator(url)
     refs = provision(BUCKET)
     s3 = boto3.client("s3")
-    s3.upload_file(str(seed_file), BUCKET, seed_file.name)
-    version_id = s3.head_object(Bucket=BUCKET, Key=seed_file.name).get("VersionId")
+    s3.upload_file(str(path), BUCKET, path.name)
+    version_id = s3.head_object(Bucket=BUCKET, Key=path.name).get("VersionId")
     environment = {
         **os.environ,
         **template.functions()["IngestFunction"].resolved_environment(refs),
     }
+    job = json.dumps({"url": url, "refs": refs, "key": path.name, "version": version_id})
     child = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "bench.ingest",
-            "--run-one",
-            json.dumps({"url": url, "refs": refs, "key": seed_file.name, "version": version_id}),
-        ],
+        [sys.executable, "-m", "bench.ingest", "--run-baseline" if baseline else "--run-one", job],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if child.returncode != 0:
+        raise RuntimeError(f"import of {path.name} failed:\n{child.stderr[-4000:]}")
     measured: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
     measured["clients"] = clients
-    measured["file_mb"] = round(seed_file.stat().st_size / 1e6, 1)
+    measured["file_mb"] = round(path.stat().st_size / 1e6, 1)
+    measured["importer"] = "baseline" if baseline else "handler"
     return measured
+
+
+def summary(
+    clients: int = 200_000,
+    rss_small: int = 2_000,
+    rss_large: int = 200_000,
+    log: Callable[[dict[str, Any]], None] = lambda _: None,
+) -> dict[str, Any]:
+    """The `ingest` figures of `make bench`, all against one emulator in this run.
+
+    Throughput: the handler and the baseline over the same file of `clients` clients. Memory:
+    the handler's peak RSS on a `rss_small` and on a `rss_large` client file.
+    """
+    with emulator() as url, tempfile.TemporaryDirectory() as folder:
+        workdir = Path(folder)
+        small = measure(url, rss_small, workdir)
+        log(small)
+        large = measure(url, rss_large, workdir)
+        log(large)
+        handler = large if clients == rss_large else measure(url, clients, workdir)
+        if handler is not large:
+            log(handler)
+        baseline = measure(url, clients, workdir, baseline=True)
+        log(baseline)
+        for run in (small, large, handler, baseline):
+            if run["status"] != "SUCCEEDED":
+                raise RuntimeError(f"{run['importer']} import ended {run['status']}: {run}")
+        if baseline["records"] != handler["records"]:
+            raise RuntimeError(f"record counts differ: {handler} vs {baseline}")
+    return {
+        "clients": clients,
+        "records_per_s": handler["records_per_s"],
+        "baseline_records_per_s": baseline["records_per_s"],
+        "speedup": round(handler["records_per_s"] / baseline["records_per_s"], 2),
+        "peak_rss_mb_small": small["peak_rss_mb"],
+        "peak_rss_mb_large": large["peak_rss_mb"],
+        "rss_ratio": round(large["peak_rss_mb"] / small["peak_rss_mb"], 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[2000, 200000])
+    parser.add_argument(
+        "--baseline", action="store_true", help="also time the plain PutItem loop on each file"
+    )
     parser.add_argument("--run-one", help=argparse.SUPPRESS)
+    parser.add_argument("--run-baseline", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run_one:
         job = json.loads(args.run_one)
         print(json.dumps(run_one(job["url"], job["refs"], job["key"], job["version"])))
         return 0
+    if args.run_baseline:
+        job = json.loads(args.run_baseline)
+        print(json.dumps(run_baseline(job["url"], job["refs"], job["key"])))
+        return 0
     with emulator() as url, tempfile.TemporaryDirectory() as workdir:
         for clients in args.clients:
             print(json.dumps(measure(url, clients, Path(workdir))), flush=True)
+            if args.baseline:
+                print(json.dumps(measure(url, clients, Path(workdir), baseline=True)), flush=True)
     return 0
 
 
