@@ -1,4 +1,4 @@
-"""moto server, embedded, with DynamoDB's atomicity.
+"""moto server, embedded, with DynamoDB's atomicity and without moto's dashboard memory.
 
 moto's DynamoDB backend checks a write's conditions and then applies it without a lock, so two
 concurrent requests can both pass a condition that only one of them should. Real DynamoDB never
@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from moto.core.model_instances import model_data
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -34,7 +35,14 @@ class SerializedDynamoDB:
         if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
             return self._app(environ, start_response)
         with self._lock:
-            return list(self._app(environ, start_response))
+            try:
+                return list(self._app(environ, start_response))
+            finally:
+                # moto keeps every item copy it makes for its dashboard, which nothing here
+                # reads; without this a long-running stack grows by gigabytes.
+                for model in model_data["dynamodb"].values():
+                    tracked: list[Any] = getattr(model, "instances_tracked", [])
+                    tracked.clear()
 
 
 class Emulator:
