@@ -493,18 +493,7 @@ def test_a_delivery_while_another_invocation_holds_the_import_changes_nothing(
     version_id = event["Records"][0]["s3"]["object"]["versionId"]
     job = ImportJob(bucket=seed_bucket, key="data.json", version=version_id, version_id=version_id)
     now = utc_now()
-    running = ImportStatus(
-        import_id=job.import_id,
-        bucket=job.bucket,
-        key=job.key,
-        status="IN_PROGRESS",
-        advisors_upserted=0,
-        clients_upserted=0,
-        rejected=0,
-        errors=[],
-        started_at=now,
-        finished_at=None,
-    )
+    running = ImportStatus.started(job.import_id, job.bucket, job.key, now)
     # A lease a day long: the other invocation holds it whatever the clock says meanwhile.
     claimed = repo.claim_import(
         running, owner="someone-else", now=now, lease_until=now + timedelta(days=1)

@@ -582,17 +582,8 @@ def test_timestamp_without_a_time_zone_is_rejected() -> None:
 
 
 def test_import_status_times_are_utc_and_an_unfinished_import_has_null() -> None:
-    status = ImportStatus(
-        import_id="imp-1",
-        bucket="bucket",
-        key="data.json",
-        status="IN_PROGRESS",
-        advisors_upserted=0,
-        clients_upserted=0,
-        rejected=0,
-        errors=[],
-        started_at=datetime(2026, 1, 31, 9, 30, 0, 5000, tzinfo=UTC),
-        finished_at=None,
+    status = ImportStatus.started(
+        "imp-1", "bucket", "data.json", datetime(2026, 1, 31, 9, 30, 0, 5000, tzinfo=UTC)
     )
     body = status.model_dump(mode="json")
     assert body["started_at"] == "2026-01-31T09:30:00.005Z"

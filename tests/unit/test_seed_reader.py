@@ -309,17 +309,8 @@ def test_file_with_many_bad_elements_keeps_an_exact_count() -> None:
 
 
 def started_import() -> ImportStatus:
-    return ImportStatus(
-        import_id="imp-1",
-        bucket="advisor-book-seed",
-        key="data.json",
-        status="IN_PROGRESS",
-        advisors_upserted=0,
-        clients_upserted=0,
-        rejected=0,
-        errors=[],
-        started_at=datetime(2026, 1, 31, 9, 30, tzinfo=UTC),
-        finished_at=None,
+    return ImportStatus.started(
+        "imp-1", "advisor-book-seed", "data.json", datetime(2026, 1, 31, 9, 30, tzinfo=UTC)
     )
 
 

@@ -46,12 +46,13 @@ def advisor_clients(
     next_token: str | None,
 ) -> AdvisorClientsPage:
     """One page of an advisor's clients with each client's total account value."""
-    listing = f"advisor-clients:{advisor_id}"
-    start = cursors.decode(listing, {}, next_token)
-    page = repo.advisor_clients(advisor_id, limit=limit, start=start)
+    page = cursors.page(
+        f"advisor-clients:{advisor_id}",
+        {},
+        next_token,
+        lambda start: repo.advisor_clients(advisor_id, limit=limit, start=start),
+    )
     if page is None:
         raise NotFoundError(f"advisor {advisor_id} not found")
-    clients, next_key = page
-    return AdvisorClientsPage(
-        advisor_id=advisor_id, items=clients, next_token=cursors.encode(listing, {}, next_key)
-    )
+    clients, token = page
+    return AdvisorClientsPage(advisor_id=advisor_id, items=clients, next_token=token)

@@ -22,12 +22,13 @@ def assignment_history(
     next_token: str | None,
 ) -> AssignmentHistoryPage:
     """Every assign, reassign and unassign of the client, newest first."""
-    listing = f"assignment-history:{client_id}"
-    start = cursors.decode(listing, {}, next_token)
-    page = repo.assignment_history(client_id, limit=limit, start=start)
+    page = cursors.page(
+        f"assignment-history:{client_id}",
+        {},
+        next_token,
+        lambda start: repo.assignment_history(client_id, limit=limit, start=start),
+    )
     if page is None:
         raise NotFoundError(f"client {client_id} not found")
-    events, next_key = page
-    return AssignmentHistoryPage(
-        client_id=client_id, items=events, next_token=cursors.encode(listing, {}, next_key)
-    )
+    events, token = page
+    return AssignmentHistoryPage(client_id=client_id, items=events, next_token=token)

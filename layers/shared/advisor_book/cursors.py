@@ -53,6 +53,21 @@ class CursorCodec:
         payload = json.dumps(key, sort_keys=True, separators=(",", ":")).encode()
         return _b64encode(payload + self._signature(listing, filters, payload))
 
+    def page[T](
+        self,
+        listing: str,
+        filters: Filters,
+        token: str | None,
+        fetch: Callable[[PageKey | None], tuple[list[T], PageKey | None] | None],
+    ) -> tuple[list[T], str | None] | None:
+        """Fetch the page `token` points to in `listing`: its items and the next token, or None
+        when `fetch` finds no such listing (an unknown advisor or client)."""
+        found = fetch(self.decode(listing, filters, token))
+        if found is None:
+            return None
+        items, next_key = found
+        return items, self.encode(listing, filters, next_key)
+
     def decode(self, listing: str, filters: Filters, token: str | None) -> PageKey | None:
         """The key to resume from, or BadCursorError for any token this listing did not mint."""
         if token is None:

@@ -448,19 +448,7 @@ def run_import(
     `continue_later` hands the rest to a new invocation.
     """
     now = utc_now()
-    fresh = ImportStatus(
-        import_id=job.import_id,
-        bucket=job.bucket,
-        key=job.key,
-        status="IN_PROGRESS",
-        advisors_upserted=0,
-        clients_upserted=0,
-        rejected=0,
-        errors=[],
-        records_done=0,
-        started_at=now,
-        finished_at=None,
-    )
+    fresh = ImportStatus.started(job.import_id, job.bucket, job.key, now)
     progress = repo.claim_import(fresh, owner=owner, now=now, lease_until=now + LEASE)
     if progress is None:
         stored = repo.get_import(job.import_id)

@@ -287,6 +287,23 @@ class ImportStatus(BaseModel):
     started_at: Timestamp
     finished_at: Timestamp | None
 
+    @classmethod
+    def started(cls, import_id: str, bucket: str, key: str, at: datetime) -> Self:
+        """A new import: in progress, nothing counted yet."""
+        return cls(
+            import_id=import_id,
+            bucket=bucket,
+            key=key,
+            status="IN_PROGRESS",
+            advisors_upserted=0,
+            clients_upserted=0,
+            rejected=0,
+            errors=[],
+            records_done=0,
+            started_at=at,
+            finished_at=None,
+        )
+
 
 class ImportPage(BaseModel):
     items: list[ImportStatus]

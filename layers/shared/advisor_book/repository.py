@@ -278,9 +278,7 @@ class BookRepository:
             if not wires or wires[0][keys.SK]["S"] != keys.PROFILE:
                 return None
             wires = wires[1:]
-            more = len(wires) > limit or "LastEvaluatedKey" in response
-        else:
-            more = len(wires) > limit or "LastEvaluatedKey" in response
+        more = len(wires) > limit or "LastEvaluatedKey" in response
         page = wires[:limit]
         next_key = _page_key(page[-1], [keys.PK, keys.SK]) if more and page else None
         return [_client_summary(from_wire(w)) for w in page], next_key
