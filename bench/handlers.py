@@ -6,8 +6,8 @@ Everything runs in this process against moto (in-process, `mock_aws`): the templ
 resources are created, data.json is uploaded to the seed bucket and imported by the ingest
 handler, and each API function's handler is loaded as Lambda loads it (its environment from the
 template). DynamoDB requests are counted with a botocore event hook ("before-send.dynamodb",
-one per HTTP request, retries included) registered on the default boto3 session before any
-client exists, so it sees every client the handlers create.
+one per HTTP request, retries included) registered on the botocore session every client of the
+functions comes from (`advisor_book.config.session`).
 """
 
 import argparse
@@ -267,16 +267,15 @@ def measure_latency(
 def measure(seed: Path = ROOT / "data.json", latency_calls: int = 200) -> dict[str, Any]:
     """`ddb_requests` and `latency_ms`, plus the operations behind each count."""
     _aws_environment()
-    import boto3
     from moto import mock_aws
 
+    from advisor_book import config
     from local.provision import provision
 
     with mock_aws():
-        boto3.setup_default_session()
         counter = RequestCounter()
-        assert boto3.DEFAULT_SESSION is not None
-        boto3.DEFAULT_SESSION.events.register("before-send.dynamodb", counter)
+        # The functions' clients all come from this session.
+        config.session().register("before-send.dynamodb", counter)
         refs = provision(BUCKET)
         functions = Functions(refs)
         import_id = import_seed(functions, seed)

@@ -3,6 +3,8 @@
 The only API function that writes, and only through the assignment transaction.
 """
 
+import advisor_book.coldstart as coldstart  # first: no garbage collection during init
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -57,3 +59,6 @@ def unassign_advisor(client_id: ClientId) -> Response[None]:
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve(app, event, context)
+
+
+coldstart.ready()

@@ -3,6 +3,8 @@
 Read-only: its role can Query the table, nothing else.
 """
 
+import advisor_book.coldstart as coldstart  # first: no garbage collection during init
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -52,3 +54,6 @@ def list_assignment_history(
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve(app, event, context)
+
+
+coldstart.ready()

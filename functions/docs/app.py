@@ -7,6 +7,8 @@ method a documented resource does not declare, which it answers with 405 and an 
 read from the same document. No AWS access at all.
 """
 
+import advisor_book.coldstart as coldstart  # first: no garbage collection during init
+
 import json
 from functools import cache
 from http import HTTPStatus
@@ -98,3 +100,6 @@ def method_not_allowed(_: RouteNotFoundError) -> Response[str]:
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve(app, event, context)
+
+
+coldstart.ready()

@@ -1,5 +1,7 @@
 """Import reports: GET /imports and GET /imports/{import_id}. Read-only."""
 
+import advisor_book.coldstart as coldstart  # first: no garbage collection during init
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -53,3 +55,6 @@ def get_import(
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return resolve(app, event, context)
+
+
+coldstart.ready()

@@ -8,10 +8,11 @@ time than one invocation continues through the continuation queue, which invokes
 again with an SQS event.
 """
 
-from typing import IO, TYPE_CHECKING, Any
+import advisor_book.coldstart as coldstart  # first: no garbage collection during init
+
+from typing import IO, Any
 from urllib.parse import unquote_plus
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -22,14 +23,11 @@ from advisor_book.ingest import ImportJob
 from advisor_book.models import ImportStatus, S3Notification, SqsNotification
 from advisor_book.repository import LeaseLostError
 
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
-
 logger = Logger()
 metrics = Metrics()
 settings = config.Settings.from_environment()
 repo = config.repository(settings)
-s3: "S3Client" = boto3.client("s3")
+s3 = config.s3()
 
 
 def _opener(job: ImportJob) -> ingest.OpenStream:
@@ -121,3 +119,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
                 _continue_later(waiting)
             break
     return {"imports": results}
+
+
+coldstart.ready()

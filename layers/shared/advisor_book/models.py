@@ -72,10 +72,18 @@ def derived_id(prefix: str, *parts: str) -> str:
     return f"{prefix}-{digest[:16]}"
 
 
+class Model(BaseModel):
+    """The base of every model here. Its validators and serializers are built on first use, not
+    at import: each function builds only the models it touches (the seed records never in an
+    API function, the responses never in the ingest)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 # --- Seed file records -----------------------------------------------------------------
 
 
-class SeedRecord(BaseModel):
+class SeedRecord(Model):
     """Strict: strings are never numbers, numbers never strings, and unknown fields are errors."""
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -145,13 +153,13 @@ class SeedAdvisor(SeedRecord):
 # --- Domain records (what the repository returns) --------------------------------------
 
 
-class Account(BaseModel):
+class Account(Model):
     account_id: Identifier
     type: str
     value: Money
 
 
-class Advisor(BaseModel):
+class Advisor(Model):
     advisor_id: str
     name: str
     focus_areas: list[str]
@@ -167,7 +175,7 @@ class Advisor(BaseModel):
         )
 
 
-class Client(BaseModel):
+class Client(Model):
     client_id: str
     first_name: str
     last_name: str
@@ -179,7 +187,7 @@ class Client(BaseModel):
 # --- Request bodies ---------------------------------------------------------------------
 
 
-class AssignAdvisorRequest(BaseModel):
+class AssignAdvisorRequest(Model):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"advisor_id": "adv-001"}]}
     )
@@ -190,7 +198,7 @@ class AssignAdvisorRequest(BaseModel):
 # --- Responses --------------------------------------------------------------------------
 
 
-class AdvisorSummary(BaseModel):
+class AdvisorSummary(Model):
     advisor_id: str
     name: str
     focus_areas: list[str]
@@ -214,12 +222,12 @@ class AdvisorDetail(AdvisorSummary):
         return cls(**advisor.model_dump(), available=advisor.available)
 
 
-class AdvisorPage(BaseModel):
+class AdvisorPage(Model):
     items: list[AdvisorSummary]
     next_token: str | None = Field(description="Pass back as next_token for the next page.")
 
 
-class ClientSummary(BaseModel):
+class ClientSummary(Model):
     client_id: str
     first_name: str
     last_name: str
@@ -227,13 +235,13 @@ class ClientSummary(BaseModel):
     account_count: int
 
 
-class AdvisorClientsPage(BaseModel):
+class AdvisorClientsPage(Model):
     advisor_id: str
     items: list[ClientSummary]
     next_token: str | None
 
 
-class ClientDetail(BaseModel):
+class ClientDetail(Model):
     client_id: str
     first_name: str
     last_name: str
@@ -242,14 +250,14 @@ class ClientDetail(BaseModel):
     accounts: list[Account]
 
 
-class Assignment(BaseModel):
+class Assignment(Model):
     client_id: str
     advisor_id: str
     previous_advisor_id: str | None
     assigned_at: Timestamp
 
 
-class AssignmentEvent(BaseModel):
+class AssignmentEvent(Model):
     """One change of a client's advisor; `advisor_id` null means the client was unassigned."""
 
     event_id: str
@@ -258,7 +266,7 @@ class AssignmentEvent(BaseModel):
     advisor_id: str | None = None
 
 
-class AssignmentHistoryPage(BaseModel):
+class AssignmentHistoryPage(Model):
     client_id: str
     items: list[AssignmentEvent] = Field(description="Newest first.")
     next_token: str | None
@@ -267,12 +275,12 @@ class AssignmentHistoryPage(BaseModel):
 ImportState = Literal["IN_PROGRESS", "SUCCEEDED", "PARTIAL", "FAILED"]
 
 
-class RecordError(BaseModel):
+class RecordError(Model):
     path: str = Field(examples=["clients[41].accounts[0].value"])
     message: str
 
 
-class ImportStatus(BaseModel):
+class ImportStatus(Model):
     import_id: str
     bucket: str
     key: str
@@ -305,7 +313,7 @@ class ImportStatus(BaseModel):
         )
 
 
-class ImportPage(BaseModel):
+class ImportPage(Model):
     items: list[ImportStatus]
     next_token: str | None
 
@@ -323,13 +331,13 @@ ErrorCode = Literal[
 ]
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Model):
     code: ErrorCode
     message: str
     details: list[dict[str, object]] | None = None
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     error: ErrorDetail
 
 
@@ -340,38 +348,38 @@ def utc_now() -> datetime:
 # --- S3 notifications (what the ingest function receives) -------------------------------
 
 
-class S3Bucket(BaseModel):
+class S3Bucket(Model):
     name: str
 
 
-class S3Object(BaseModel):
+class S3Object(Model):
     key: str = Field(description="URL-encoded, as S3 sends it.")
     version_id: str | None = Field(default=None, alias="versionId")
     e_tag: str | None = Field(default=None, alias="eTag")
 
 
-class S3Entity(BaseModel):
+class S3Entity(Model):
     bucket: S3Bucket
     object: S3Object
 
 
-class S3EventRecord(BaseModel):
+class S3EventRecord(Model):
     event_name: str = Field(alias="eventName")
     s3: S3Entity
 
 
-class S3Notification(BaseModel):
+class S3Notification(Model):
     """Only the fields the import needs; S3's test event has no Records at all."""
 
     records: list[S3EventRecord] = Field(default=[], alias="Records")
 
 
-class SqsRecord(BaseModel):
+class SqsRecord(Model):
     message_id: str = Field(alias="messageId")
     body: str
 
 
-class SqsNotification(BaseModel):
+class SqsNotification(Model):
     """An SQS event source batch (the ingest's continuation queue)."""
 
     records: list[SqsRecord] = Field(alias="Records")

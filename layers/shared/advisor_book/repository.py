@@ -14,10 +14,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from advisor_book import keys
+from advisor_book import attributes, keys
 from advisor_book.cursors import PageKey
 from advisor_book.errors import DomainError
 from advisor_book.models import (
@@ -42,17 +41,14 @@ BATCH_GET_LIMIT = 100
 MAX_BATCH_ATTEMPTS = 8
 FILTERED_READ_BUDGET = 500
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
 
 def to_wire(item: Mapping[str, Any]) -> Wire:
     """Python values -> DynamoDB attribute values; None means "no attribute"."""
-    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None}
+    return {k: attributes.serialize(v) for k, v in item.items() if v is not None}
 
 
 def from_wire(wire: Mapping[str, Any]) -> Item:
-    return {k: _deserializer.deserialize(v) for k, v in wire.items()}
+    return {k: attributes.deserialize(v) for k, v in wire.items()}
 
 
 def _page_key(wire: Mapping[str, Any], attributes: Sequence[str]) -> PageKey:
@@ -805,7 +801,7 @@ class BookRepository:
                 ExpressionAttributeNames={f"#{name}": name for name in fields},
                 ExpressionAttributeValues={
                     ":lease_owner": {"S": owner},
-                    **{f":{name}": _serializer.serialize(value) for name, value in fields.items()},
+                    **{f":{name}": attributes.serialize(value) for name, value in fields.items()},
                 },
             )
         except ClientError as error:
