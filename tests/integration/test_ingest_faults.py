@@ -730,3 +730,41 @@ def test_records_without_ids_that_derive_the_same_id_keep_the_first_and_reject_t
         "Hopper",
         Decimal(10),
     )
+
+
+def test_an_assignment_between_the_imports_read_and_write_of_an_advisor_is_kept(
+    seeded: dict[str, Any],
+    load_seed: LoadSeed,
+    repo: BookRepository,
+    api: Api,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The import reads its advisors in one batch, then writes each one guarded by the counters
+    it read: an assignment landing in between fails the guard, and the advisor is read again."""
+    monkeypatch.setattr("advisor_book.repository.time.sleep", lambda _seconds: None)
+    advisor_id, client_id = seeded["financial_advisors"][0]["id"], seeded["clients"][0]["id"]
+    renamed = copy.deepcopy(seeded)
+    renamed["financial_advisors"][0]["name"] = "Margaret Okafor-Reyes"
+    assignments: list[int] = []
+
+    def assign_before_the_first_write(params: dict[str, Any], **_: Any) -> None:
+        if not assignments and params["Item"]["PK"]["S"] == keys.advisor_profile(advisor_id)["PK"]:
+            response = api(
+                "PUT",
+                "/clients/{client_id}/advisor",
+                body={"advisor_id": advisor_id},
+                client_id=client_id,
+            )
+            assignments.append(response.status)
+
+    repo._db.meta.events.register(
+        "provide-client-params.dynamodb.PutItem", assign_before_the_first_write
+    )
+
+    assert load_seed(renamed).status == "SUCCEEDED"
+    advisor = api("GET", "/advisors/{advisor_id}", advisor_id=advisor_id).body
+    assert assignments == [200]
+    assert advisor["name"] == "Margaret Okafor-Reyes"
+    assert advisor["client_count"] == 1
+    clients = api("GET", "/advisors/{advisor_id}/clients", advisor_id=advisor_id).body
+    assert [c["client_id"] for c in clients["items"]] == [client_id]

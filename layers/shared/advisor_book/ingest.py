@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from typing import IO, Any
 
 import ijson
@@ -49,6 +50,7 @@ MAX_ERRORS_KEPT = 100
 MAX_RECORD_EVENTS = 20_000
 MAX_RECORD_DEPTH = 6
 CLIENT_BATCH = 100
+ADVISOR_BATCH = 100
 WRITERS = 8
 CHECKPOINT_EVERY = 10_000
 LEASE = timedelta(minutes=5)
@@ -349,8 +351,8 @@ class FingerprintSet:
 class _Importer:
     """Validates items in file order and upserts the good records.
 
-    Advisors are written as they come; clients are gathered in batches of CLIENT_BATCH written
-    by a pool of WRITERS threads. Items before `resume_at` were handled by an earlier invocation:
+    Advisors and clients are gathered in batches (ADVISOR_BATCH, CLIENT_BATCH) written by a
+    pool of WRITERS threads. Items before `resume_at` were handled by an earlier invocation:
     they are only validated again, to rebuild the set of ids already seen.
     """
 
@@ -361,6 +363,7 @@ class _Importer:
         self.position = 0
         self._seen = {ADVISORS: FingerprintSet(), CLIENTS: FingerprintSet()}
         self._pending: list[ClientWrite] = []
+        self._pending_advisors: list[SeedAdvisor] = []
         self._writers = ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="writer")
         self._in_flight: list[Future[None]] = []
         self._slots = threading.BoundedSemaphore(2 * WRITERS)
@@ -390,19 +393,28 @@ class _Importer:
         if replaying:
             return
         if isinstance(record, SeedAdvisor):
-            self._repo.upsert_advisor(record)
+            self._pending_advisors.append(record)
             self._report.advisors_upserted += 1
+            if len(self._pending_advisors) >= ADVISOR_BATCH:
+                self._submit_advisors()
             return
         assert isinstance(record, SeedClient)
         self._pending.append(client_write(record))
         self._report.clients_upserted += 1
         if len(self._pending) >= CLIENT_BATCH:
-            self._submit()
+            self._submit_clients()
 
-    def _submit(self) -> None:
+    def _submit_advisors(self) -> None:
+        batch, self._pending_advisors = self._pending_advisors, []
+        self._submit(partial(self._repo.upsert_advisors, batch))
+
+    def _submit_clients(self) -> None:
         batch, self._pending = self._pending, []
+        self._submit(partial(self._write_clients, batch))
+
+    def _submit(self, write: Callable[[], None]) -> None:
         self._slots.acquire()
-        future = self._writers.submit(self._write_clients, batch)
+        future = self._writers.submit(write)
         future.add_done_callback(lambda _: self._slots.release())
         self._in_flight.append(future)
 
@@ -417,8 +429,10 @@ class _Importer:
 
     def settle(self) -> None:
         """Write what is pending and wait for every write; afterwards `position` is durable."""
+        if self._pending_advisors:
+            self._submit_advisors()
         if self._pending:
-            self._submit()
+            self._submit_clients()
         in_flight, self._in_flight = self._in_flight, []
         for future in in_flight:
             future.result()

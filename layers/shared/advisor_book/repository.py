@@ -537,20 +537,36 @@ class BookRepository:
 
     # --- ingest -----------------------------------------------------------------------
 
-    def upsert_advisor(self, record: SeedAdvisor) -> None:
-        """Create or update an advisor from the seed file, keeping its clients and counters.
+    def upsert_advisors(self, records: Sequence[SeedAdvisor]) -> None:
+        """Create or update advisors from the seed file, keeping their clients and counters.
 
-        One consistent GetItem, then a write only if something changed, guarded by the
-        client_count read so availability (the sparse GSI1 key) is computed from it.
+        The stored advisors are read together (BatchGetItem, 100 a request); each one that
+        changes is then one PutItem guarded by the counters read, so availability (the sparse
+        GSI1 key) is computed from them. A guard that fails (an assignment in between) re-reads
+        that advisor alone and tries again.
         """
+        stored = {
+            advisor.advisor_id: advisor
+            for advisor in map(
+                _advisor,
+                self._batch_get(
+                    [keys.advisor_profile(r.advisor_id) for r in records], consistent=True
+                ),
+            )
+        }
+        for record in records:
+            self._upsert_advisor(record, stored.get(record.advisor_id))
+
+    def _upsert_advisor(self, record: SeedAdvisor, existing: Advisor | None) -> None:
         advisor_id = record.advisor_id
         for attempt in range(MAX_BATCH_ATTEMPTS):
-            response = self._db.get_item(
-                TableName=self._table,
-                Key=to_wire(keys.advisor_profile(advisor_id)),
-                ConsistentRead=True,
-            )
-            existing = _advisor(from_wire(response["Item"])) if "Item" in response else None
+            if attempt:
+                response = self._db.get_item(
+                    TableName=self._table,
+                    Key=to_wire(keys.advisor_profile(advisor_id)),
+                    ConsistentRead=True,
+                )
+                existing = _advisor(from_wire(response["Item"])) if "Item" in response else None
             desired = Advisor(
                 advisor_id=advisor_id,
                 name=record.name,
