@@ -65,6 +65,10 @@ test: lint ## Lint, type-check, validate the template and run every test
 run: $(VENV)/.installed ## Run the API on 127.0.0.1:3000 over a local AWS emulator, with data.json imported
 	$(BIN)/python -m local.stack
 
+.PHONY: token
+token: $(VENV)/.installed ## Print an admin ID token for the running stack (ADVISOR=<id>: that advisor's)
+	@$(BIN)/python -m local.token $(if $(ADVISOR),--advisor $(ADVISOR))
+
 .PHONY: build
 build: install ## sam build (the layer and every function)
 	$(SAM_BIN)/sam build --template-file template.yaml

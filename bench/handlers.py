@@ -35,8 +35,8 @@ class RequestCounter:
     def __init__(self) -> None:
         self.operations: Counter[str] = Counter()
 
-    def __call__(self, request: Any, **_: Any) -> None:
-        target = request.headers.get("X-Amz-Target", b"")
+    def __call__(self, **event: Any) -> None:
+        target = event["request"].headers.get("X-Amz-Target", b"")
         if isinstance(target, bytes):
             target = target.decode()
         self.operations[target.rsplit(".", 1)[-1] or "?"] += 1
@@ -110,7 +110,7 @@ class Api:
         query: dict[str, str] | None = None,
         body: Any = None,
     ) -> dict[str, Any]:
-        from local.events import api_event
+        from local.events import ADMIN_CLAIMS, api_event
 
         text = json.dumps(body) if body is not None else None
         return api_event(
@@ -120,6 +120,7 @@ class Api:
             query={k: [v] for k, v in (query or {}).items()},
             headers={"Content-Type": ["application/json"]} if text is not None else {},
             body=text,
+            claims=ADMIN_CLAIMS,
         )
 
     def send(self, method: str, resource: str, event: dict[str, Any]) -> dict[str, Any]:

@@ -27,11 +27,13 @@ def api_event(
     stage: str = "dev",
     request_id: str | None = None,
     source_ip: str = "127.0.0.1",
+    claims: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """A REST API (v1) proxy event, as API Gateway builds it for a Lambda proxy integration.
 
     `resource` is the template's path ("/advisors/{advisor_id}"); the request path is filled
     in from the path parameters. Single-value maps keep the last value, as API Gateway does.
+    `claims` are the ID token's, as the Cognito authorizer passes them (see `user_claims`).
     """
     parameters = path_parameters or {}
     path = resource
@@ -49,7 +51,7 @@ def api_event(
         body_text = body
     request_id = request_id or str(uuid.uuid4())
     now = datetime.now(UTC)
-    return {
+    event: dict[str, Any] = {
         "resource": resource,
         "path": path,
         "httpMethod": method,
@@ -79,6 +81,31 @@ def api_event(
         "body": body_text,
         "isBase64Encoded": encoded,
     }
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {"claims": claims}
+    return event
+
+
+def user_claims(username: str, group: str, advisor_id: str | None = None) -> dict[str, str]:
+    """An ID token's claims as API Gateway's Cognito authorizer hands them to a function:
+    every value a string, `cognito:groups` comma-separated, times as dates."""
+    claims = {
+        "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, f"advisor-book:{username}")),
+        "cognito:username": username,
+        "cognito:groups": group,
+        "token_use": "id",
+        "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local",
+        "aud": "local",
+        "auth_time": "Thu Jan 01 00:00:00 UTC 2026",
+        "iat": "Thu Jan 01 00:00:00 UTC 2026",
+        "exp": "Thu Jan 01 01:00:00 UTC 2026",
+    }
+    if advisor_id is not None:
+        claims["custom:advisor_id"] = advisor_id
+    return claims
+
+
+ADMIN_CLAIMS = user_claims("admin", "admin")
 
 
 def s3_put_event(
@@ -122,24 +149,43 @@ def _json_body(value: Any) -> str:
 SAMPLE_BUCKET = "advisor-book-seed"
 
 SAMPLES: dict[str, dict[str, Any]] = {
-    "list_advisors.json": api_event("GET", "/advisors"),
+    "list_advisors.json": api_event("GET", "/advisors", claims=ADMIN_CLAIMS),
     "list_advisors_by_focus_area.json": api_event(
-        "GET", "/advisors", query={"focus_area": ["retirement planning"], "limit": ["5"]}
+        "GET",
+        "/advisors",
+        query={"focus_area": ["retirement planning"], "limit": ["5"]},
+        claims=ADMIN_CLAIMS,
     ),
     "get_advisor.json": api_event(
-        "GET", "/advisors/{advisor_id}", path_parameters={"advisor_id": "adv-001"}
+        "GET",
+        "/advisors/{advisor_id}",
+        path_parameters={"advisor_id": "adv-001"},
+        claims=ADMIN_CLAIMS,
     ),
     "list_advisor_clients.json": api_event(
         "GET",
         "/advisors/{advisor_id}/clients",
         path_parameters={"advisor_id": "adv-001"},
         query={"limit": ["10"]},
+        claims=ADMIN_CLAIMS,
+    ),
+    "list_advisor_clients_as_advisor.json": api_event(
+        "GET",
+        "/advisors/{advisor_id}/clients",
+        path_parameters={"advisor_id": "adv-001"},
+        claims=user_claims("adv-001", "advisor", advisor_id="adv-001"),
     ),
     "get_client.json": api_event(
-        "GET", "/clients/{client_id}", path_parameters={"client_id": "cli-0001"}
+        "GET",
+        "/clients/{client_id}",
+        path_parameters={"client_id": "cli-0001"},
+        claims=ADMIN_CLAIMS,
     ),
     "list_assignment_history.json": api_event(
-        "GET", "/clients/{client_id}/assignments", path_parameters={"client_id": "cli-0001"}
+        "GET",
+        "/clients/{client_id}/assignments",
+        path_parameters={"client_id": "cli-0001"},
+        claims=ADMIN_CLAIMS,
     ),
     "assign_advisor.json": api_event(
         "PUT",
@@ -147,13 +193,22 @@ SAMPLES: dict[str, dict[str, Any]] = {
         path_parameters={"client_id": "cli-0001"},
         headers={"Content-Type": ["application/json"]},
         body=_json_body({"advisor_id": "adv-001"}),
+        claims=ADMIN_CLAIMS,
     ),
     "unassign_advisor.json": api_event(
-        "DELETE", "/clients/{client_id}/advisor", path_parameters={"client_id": "cli-0001"}
+        "DELETE",
+        "/clients/{client_id}/advisor",
+        path_parameters={"client_id": "cli-0001"},
+        claims=ADMIN_CLAIMS,
     ),
-    "list_imports.json": api_event("GET", "/imports", query={"key": ["data.json"]}),
+    "list_imports.json": api_event(
+        "GET", "/imports", query={"key": ["data.json"]}, claims=ADMIN_CLAIMS
+    ),
     "get_import.json": api_event(
-        "GET", "/imports/{import_id}", path_parameters={"import_id": "imp-000000000000000000000000"}
+        "GET",
+        "/imports/{import_id}",
+        path_parameters={"import_id": "imp-000000000000000000000000"},
+        claims=ADMIN_CLAIMS,
     ),
     "get_openapi_document.json": api_event("GET", "/openapi.json"),
     "get_swagger_ui.json": api_event("GET", "/swagger"),

@@ -3,7 +3,9 @@
 Routes come from template.yaml. Each HTTP request becomes the proxy event API Gateway would
 send (resource, path parameters, single and multi-value headers and query strings, body and
 base64 flag, request context), goes to the function the template maps the route to, and the
-function's response goes back with its status, headers and body.
+function's response goes back with its status, headers and body. A route behind the template's
+Cognito authorizer first needs a valid ID token in the Authorization header (local.cognito);
+without one the gateway answers the template's UNAUTHORIZED response, as API Gateway does.
 """
 
 import base64
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from local import template
+from local.cognito import TokenVerifier
 from local.events import api_event
 from local.invoke import FunctionPool
 
@@ -52,16 +55,23 @@ class GatewayResult:
 class LocalApiGateway:
     """Matches requests to template routes and invokes the functions behind them."""
 
-    def __init__(self, pools: Mapping[str, FunctionPool], stage: str) -> None:
+    def __init__(
+        self,
+        pools: Mapping[str, FunctionPool],
+        stage: str,
+        verifiers: Mapping[str, TokenVerifier],
+    ) -> None:
         self._pools = pools
         self._stage = stage
+        self._verifiers = verifiers
         # As in API Gateway, a literal segment wins over a path parameter.
         # and a declared method wins over ANY on the same resource.
         self._routes = sorted(
             (_compile(r) for r in template.routes()),
             key=lambda c: (-c.literal_segments, c.route.method == "ANY"),
         )
-        self._missing = template.missing_route_response()
+        self._missing = template.gateway_response("MISSING_AUTHENTICATION_TOKEN")
+        self._unauthorized = template.gateway_response("UNAUTHORIZED")
 
     def match(self, method: str, path: str) -> tuple[template.Route, dict[str, str]] | None:
         for compiled in self._routes:
@@ -77,12 +87,16 @@ class LocalApiGateway:
         path = unquote(url.path) or "/"
         matched = self.match(method, url.path or "/")
         if matched is None:
-            return GatewayResult(
-                status=self._missing.status,
-                headers=[("Content-Type", "application/json")],
-                body=self._missing.body.encode(),
-            )
+            return _gateway_answer(self._missing)
         route, parameters = matched
+        claims = None
+        if route.user_pool is not None:
+            authorization = next(
+                (value for name, value in headers if name.lower() == "authorization"), None
+            )
+            claims = self._verifiers[route.user_pool].claims(authorization)
+            if claims is None:
+                return _gateway_answer(self._unauthorized)
         multi_headers: dict[str, list[str]] = {}
         for name, value in headers:
             multi_headers.setdefault(name, []).append(value)
@@ -95,6 +109,7 @@ class LocalApiGateway:
             headers=multi_headers,
             body=body if body else None,
             stage=self._stage,
+            claims=claims,
         )
         # Served at the root, as on a custom domain: no stage prefix in the request's path.
         event["path"] = path
@@ -109,6 +124,14 @@ class LocalApiGateway:
                 body=b'{"message": "Internal server error"}',
             )
         return _to_http(response)
+
+
+def _gateway_answer(response: template.GatewayResponse) -> GatewayResult:
+    return GatewayResult(
+        status=response.status,
+        headers=[("Content-Type", "application/json")],
+        body=response.body.encode(),
+    )
 
 
 def _to_http(response: Mapping[str, Any]) -> GatewayResult:

@@ -25,7 +25,26 @@ A wealth-management firm's book of business: financial advisors and their client
 Money is an exact decimal in a JSON string with two decimals ("1234.50"), never a float.
 Timestamps are RFC 3339 in UTC. Every error has the body
 `{"error": {"code", "message", "details"?}}`. `next_token` values are opaque and signed:
-pass them back unchanged, to the listing that returned them."""
+pass them back unchanged, to the listing that returned them, as the same user.
+
+Every operation needs the ID token of a user of the deployment's Cognito user pool in the
+`Authorization` header (the token itself, no prefix); without a valid one the answer is 401.
+Users in the `admin` group may call everything. Users in the `advisor` group (with the
+attribute `custom:advisor_id`) may list and read advisors, and read their own book: their
+clients, each client and its assignment history; another advisor's book or client is 404, and
+assignments and imports are 403."""
+
+
+SECURITY_SCHEME = "CognitoIdToken"
+
+
+def _authorizer_header() -> str:
+    """The header the API's default (Cognito) authorizer reads its token from."""
+    (api,) = template.resources_of_type("AWS::Serverless::Api").values()
+    auth = api["Properties"]["Auth"]
+    authorizer = auth["Authorizers"][auth["DefaultAuthorizer"]]
+    header: str = authorizer.get("Identity", {}).get("Header", "Authorization")
+    return header
 
 
 def _placeholder_refs() -> dict[str, str]:
@@ -51,6 +70,15 @@ def generate() -> str:
             merge.add_schema(module.app.get_openapi_schema())
     document: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
     _drop_unreferenced_schemas(document)
+    document.setdefault("components", {})["securitySchemes"] = {
+        SECURITY_SCHEME: {
+            "type": "apiKey",
+            "in": "header",
+            "name": _authorizer_header(),
+            "description": "A Cognito ID token of the deployment's user pool.",
+        }
+    }
+    document["security"] = [{SECURITY_SCHEME: []}]
     document["paths"] = dict(sorted(document["paths"].items()))
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

@@ -1,6 +1,7 @@
 """Creates what template.yaml declares in an AWS emulator (moto, in-process or server).
 
-Tables, buckets, secrets and queues are made from their template definitions; the result maps
+Tables, buckets, secrets, queues and user pools are made from their template definitions (user
+pools by local.cognito); the result maps
 each logical id to what `!Ref` gives in AWS (a name, an ARN or a queue URL), ready to resolve
 the functions' environments.
 """
@@ -10,13 +11,14 @@ from typing import Any
 
 import boto3
 
-from local import template
+from local import cognito, template
 
 SEED_BUCKET = "SeedBucket"
 
 
 def provision(seed_bucket_name: str) -> dict[str, str]:
-    """Create every table, bucket, secret and queue of the template; returns their !Ref values."""
+    """Create every table, bucket, secret, queue and user pool of the template; returns their
+    !Ref values."""
     refs: dict[str, str] = {}
     dynamodb = boto3.client("dynamodb")
     for logical_id in template.resources_of_type("AWS::DynamoDB::Table"):
@@ -39,4 +41,5 @@ def provision(seed_bucket_name: str) -> dict[str, str]:
         timeout = resource["Properties"].get("VisibilityTimeout")
         attributes: Any = {"VisibilityTimeout": str(timeout)} if timeout is not None else {}
         refs[logical_id] = sqs.create_queue(QueueName=logical_id, Attributes=attributes)["QueueUrl"]
+    refs.update(cognito.provision_user_pools())
     return refs

@@ -1,8 +1,9 @@
 """`make run`: the whole product on a laptop, with no Docker and no AWS account.
 
 Starts moto server as the AWS emulator, creates the template's resources in it, serves the
-template's API routes from the functions' own handlers, delivers seed-bucket uploads to the
-ingest function, imports data.json, and serves until interrupted.
+template's API routes from the functions' own handlers (behind the template's Cognito
+authorizer), delivers seed-bucket uploads to the ingest function, imports data.json, creates an
+admin user and one user per advisor, and serves until interrupted.
 """
 
 import logging
@@ -18,7 +19,7 @@ from typing import Any
 
 import boto3
 
-from local import template
+from local import cognito, template
 from local.emulator import Emulator
 from local.gateway import LocalApiGateway, LocalApiServer, serve
 from local.invoke import FunctionPool
@@ -134,7 +135,22 @@ def import_seed_file(
     raise RuntimeError(f"the import of {settings.seed_file} did not finish in time")
 
 
-def _banner(settings: StackSettings, imported: dict[str, Any]) -> str:
+def _advisor_ids(refs: dict[str, str]) -> list[str]:
+    from advisor_book.repository import BookRepository
+
+    repo = BookRepository(boto3.client("dynamodb"), refs["BookTable"])
+    ids: list[str] = []
+    start = None
+    while True:
+        advisors, start = repo.list_advisors(
+            include_unavailable=True, focus_area=None, limit=100, start=start
+        )
+        ids.extend(a.advisor_id for a in advisors)
+        if start is None:
+            return ids
+
+
+def _banner(settings: StackSettings, imported: dict[str, Any], admin_token: str) -> str:
     api, aws, bucket = settings.api_url, settings.aws_url, settings.seed_bucket
     routes = "\n".join(f"    {r.method:<6} {api}{r.path}" for r in template.routes())
     return f"""
@@ -146,14 +162,18 @@ advisor-book is running locally
 Imported {settings.seed_file}: {imported["status"]}, {imported["advisors_upserted"]} advisors, \
 {imported["clients_upserted"]} clients, {imported["rejected"]} rejected ({imported["import_id"]})
 
-Try:
-  curl {api}/advisors
-  curl '{api}/advisors?focus_area=tax%20planning&include_unavailable=true'
-  curl -X PUT {api}/clients/cli-0001/advisor -H 'Content-Type: application/json' \\
-       -d '{{"advisor_id": "adv-001"}}'
-  curl {api}/advisors/adv-001/clients
+Every route but /openapi.json and /swagger needs an ID token (users: admin, and one per
+advisor named by its id; `make token` or `make token ADVISOR=adv-001` prints a fresh one).
+Try, as the admin (this token is valid for an hour):
+  export TOKEN={admin_token}
+  curl {api}/advisors -H "Authorization: $TOKEN"
+  curl '{api}/advisors?focus_area=tax%20planning&include_unavailable=true' \\
+       -H "Authorization: $TOKEN"
+  curl -X PUT {api}/clients/cli-0001/advisor -H "Authorization: $TOKEN" \\
+       -H 'Content-Type: application/json' -d '{{"advisor_id": "adv-001"}}'
+  curl {api}/advisors/adv-001/clients -H "Authorization: $TOKEN"
   aws --endpoint-url {aws} s3 cp my-book.json s3://{bucket}/my-book.json
-  curl '{api}/imports?key=my-book.json'
+  curl '{api}/imports?key=my-book.json' -H "Authorization: $TOKEN"
 
 ready: Ctrl-C to stop
 """
@@ -185,12 +205,17 @@ def main() -> int:
         drains = connect_triggers(refs, pools)
         for drain in drains:
             drain.start()
-        gateway = LocalApiGateway(pools, stage=template.parameter_default("Stage"))
+        gateway = LocalApiGateway(
+            pools,
+            stage=template.parameter_default("Stage"),
+            verifiers=cognito.verifiers(settings.aws_url, REGION, refs),
+        )
         server = serve(gateway, HOST, settings.api_port)
         threading.Thread(target=server.serve_forever, name="api", daemon=True).start()
         imported = import_seed_file(settings, refs, stopping)
         if imported is not None:
-            print(_banner(settings, imported), flush=True)
+            cognito.seed_users(_advisor_ids(refs))
+            print(_banner(settings, imported, cognito.id_token(cognito.ADMIN_USER)), flush=True)
             stopping.wait()
     finally:
         print("stopping...", flush=True)

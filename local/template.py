@@ -75,6 +75,8 @@ class Route:
     method: str
     path: str
     function: str
+    # The Cognito user pool (logical id) whose ID token the route needs; None when public.
+    user_pool: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,24 @@ def _bucket_trigger(properties: dict[str, Any]) -> BucketTrigger:
     )
 
 
+def _api() -> dict[str, Any]:
+    (api,) = resources_of_type("AWS::Serverless::Api").values()
+    properties: dict[str, Any] = api["Properties"]
+    return properties
+
+
+def _route_user_pool(event: dict[str, Any]) -> str | None:
+    """The user pool of the route's authorizer: its own Auth.Authorizer, else the API's
+    DefaultAuthorizer; NONE makes it public."""
+    auth = _api().get("Auth", {})
+    name = event.get("Auth", {}).get("Authorizer", auth.get("DefaultAuthorizer"))
+    if name is None or name == "NONE":
+        return None
+    pool_arn = auth["Authorizers"][name]["UserPoolArn"]
+    pool: str = pool_arn["Fn::GetAtt"][0]
+    return pool
+
+
 def functions() -> dict[str, Function]:
     """Every function with its merged settings (Globals first), API routes and S3 triggers."""
     defaults = load().get("Globals", {}).get("Function", {})
@@ -133,6 +153,7 @@ def functions() -> dict[str, Function]:
                     method=e["Properties"]["Method"].upper(),
                     path=e["Properties"]["Path"],
                     function=name,
+                    user_pool=_route_user_pool(e["Properties"]),
                 )
                 for e in events
                 if e["Type"] == "Api"
@@ -160,16 +181,23 @@ class GatewayResponse:
     body: str
 
 
-def missing_route_response() -> GatewayResponse:
-    """What the API answers for a path or method no route declares (API Gateway's
-    MISSING_AUTHENTICATION_TOKEN response, as the template customizes it)."""
-    (api,) = resources_of_type("AWS::Serverless::Api").values()
-    response = api["Properties"].get("GatewayResponses", {}).get("MISSING_AUTHENTICATION_TOKEN", {})
+# API Gateway's own answers, before the template customizes them.
+_DEFAULT_RESPONSES = {
+    "MISSING_AUTHENTICATION_TOKEN": GatewayResponse(
+        403, '{"message": "Missing Authentication Token"}'
+    ),
+    "UNAUTHORIZED": GatewayResponse(401, '{"message": "Unauthorized"}'),
+}
+
+
+def gateway_response(kind: str) -> GatewayResponse:
+    """What API Gateway answers itself, as the template customizes it: MISSING_AUTHENTICATION_TOKEN
+    for a path or method no route declares, UNAUTHORIZED for a missing or invalid token."""
+    default = _DEFAULT_RESPONSES[kind]
+    response = _api().get("GatewayResponses", {}).get(kind, {})
     return GatewayResponse(
-        status=int(response.get("StatusCode", 403)),
-        body=response.get("ResponseTemplates", {}).get(
-            "application/json", '{"message": "Missing Authentication Token"}'
-        ),
+        status=int(response.get("StatusCode", default.status)),
+        body=response.get("ResponseTemplates", {}).get("application/json", default.body),
     )
 
 

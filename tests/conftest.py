@@ -17,7 +17,7 @@ from advisor_book import ingest
 from advisor_book.models import ImportStatus
 from advisor_book.repository import BookRepository
 from local import template
-from local.events import api_event
+from local.events import ADMIN_CLAIMS, api_event
 from local.invoke import LambdaContext, load_handler
 from local.provision import provision
 
@@ -157,7 +157,8 @@ ROUTES = {(r.method, r.path): r.function for r in template.routes()}
 
 @pytest.fixture
 def api(functions: Callable[[str], Callable[[dict[str, Any]], Any]]) -> Callable[..., HttpResponse]:
-    """Call a route of the template through its function, as API Gateway would."""
+    """Call a route of the template through its function, as API Gateway would, as the admin
+    unless `claims` says who (None: a request that carries no identity)."""
 
     def call(
         method: str,
@@ -166,6 +167,7 @@ def api(functions: Callable[[str], Callable[[dict[str, Any]], Any]]) -> Callable
         query: dict[str, str | list[str]] | None = None,
         body: Any = None,
         raw_body: str | None = None,
+        claims: dict[str, str] | None = ADMIN_CLAIMS,
         **path_parameters: str,
     ) -> HttpResponse:
         multi = {k: v if isinstance(v, list) else [v] for k, v in (query or {}).items()}
@@ -180,6 +182,7 @@ def api(functions: Callable[[str], Callable[[dict[str, Any]], Any]]) -> Callable
             query=multi,
             headers=headers,
             body=text,
+            claims=claims,
         )
         response = functions(ROUTES[(method, resource)])(event)
         payload = response.get("body")

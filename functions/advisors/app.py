@@ -13,7 +13,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import advisors, config
-from advisor_book.http import NextToken, PageLimit, create_app, documented, resolve
+from advisor_book.http import NextToken, PageLimit, caller, create_app, documented, resolve
 from advisor_book.models import ID_PATTERN, AdvisorClientsPage, AdvisorDetail, AdvisorPage
 
 logger = Logger()
@@ -52,6 +52,7 @@ def list_advisors(
     return advisors.list_advisors(
         repo,
         cursors,
+        caller(app),
         focus_area=focus_area,
         include_unavailable=include_unavailable,
         limit=limit,
@@ -80,7 +81,9 @@ def get_advisor(advisor_id: AdvisorId) -> AdvisorDetail:
 def list_advisor_clients(
     advisor_id: AdvisorId, limit: PageLimit = 25, next_token: NextToken = None
 ) -> AdvisorClientsPage:
-    return advisors.advisor_clients(repo, cursors, advisor_id, limit=limit, next_token=next_token)
+    return advisors.advisor_clients(
+        repo, cursors, caller(app), advisor_id, limit=limit, next_token=next_token
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import clients, config
-from advisor_book.http import NextToken, PageLimit, create_app, documented, resolve
+from advisor_book.http import NextToken, PageLimit, caller, create_app, documented, resolve
 from advisor_book.models import ID_PATTERN, AssignmentHistoryPage, ClientDetail
 
 logger = Logger()
@@ -34,7 +34,7 @@ ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.
     responses=documented("The client."),
 )
 def get_client(client_id: ClientId) -> ClientDetail:
-    return clients.client_detail(repo, client_id)
+    return clients.client_detail(repo, caller(app), client_id)
 
 
 @app.get(
@@ -47,7 +47,9 @@ def get_client(client_id: ClientId) -> ClientDetail:
 def list_assignment_history(
     client_id: ClientId, limit: PageLimit = 25, next_token: NextToken = None
 ) -> AssignmentHistoryPage:
-    return clients.assignment_history(repo, cursors, client_id, limit=limit, next_token=next_token)
+    return clients.assignment_history(
+        repo, cursors, caller(app), client_id, limit=limit, next_token=next_token
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -99,7 +99,8 @@ def method_not_allowed(_: RouteNotFoundError) -> Response[str]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return resolve(app, event, context)
+    # Public: the documents are, and a 405 tells only what the OpenAPI document says.
+    return resolve(app, event, context, public=True)
 
 
 coldstart.ready()

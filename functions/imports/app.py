@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import config, imports
-from advisor_book.http import NextToken, PageLimit, create_app, documented, resolve
+from advisor_book.http import NextToken, PageLimit, caller, create_app, documented, resolve
 from advisor_book.models import ImportPage, ImportStatus
 
 logger = Logger()
@@ -26,7 +26,7 @@ cursors = config.cursor_codec(settings)
     tags=["Imports"],
     summary="List seed-file imports",
     description="Imports newest first: all of them, or those of one S3 key.",
-    responses=documented("A page of imports.", 400),
+    responses=documented("A page of imports.", 400, 403),
 )
 def list_imports(
     key: Annotated[
@@ -35,7 +35,9 @@ def list_imports(
     limit: PageLimit = 25,
     next_token: NextToken = None,
 ) -> ImportPage:
-    return imports.list_imports(repo, cursors, key=key, limit=limit, next_token=next_token)
+    return imports.list_imports(
+        repo, cursors, caller(app), key=key, limit=limit, next_token=next_token
+    )
 
 
 @app.get(
@@ -43,7 +45,7 @@ def list_imports(
     tags=["Imports"],
     summary="Get an import's report",
     description="Status, counts, progress and the first 100 rejected records of one import.",
-    responses=documented("The import's report."),
+    responses=documented("The import's report.", 403),
 )
 def get_import(
     import_id: Annotated[str, Path(pattern=r"^imp-[0-9a-f]{24}$", description="The import's id.")],

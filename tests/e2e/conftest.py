@@ -11,7 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -43,19 +43,58 @@ class LocalStack:
     aws_url: str
     bucket: str
     output: list[str]
+    tokens: dict[str, str] = field(default_factory=dict)
+    _token_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def request(self, method: str, path: str, body: Any = None, raw: bytes | None = None) -> Reply:
+    def token(self, user: str = "admin") -> str:
+        """An ID token of a local user ("admin", or an advisor's id), from `make token`'s
+        command, fetched once per user."""
+        if user not in self.tokens:
+            command = [sys.executable, "-m", "local.token"]
+            if user != "admin":
+                command += ["--advisor", user]
+            port = self.aws_url.rsplit(":", 1)[1]
+            printed = subprocess.run(  # noqa: S603
+                command,
+                cwd=ROOT,
+                env={**os.environ, "LOCAL_AWS_PORT": port},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            self.tokens[user] = printed.stdout.strip()
+        return self.tokens[user]
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        raw: bytes | None = None,
+        *,
+        user: str | None = "admin",
+        authorization: str | None = None,
+    ) -> Reply:
+        """One HTTP request to the API, signed in as `user` (None: no token) unless
+        `authorization` gives the header's value itself."""
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         request = urllib.request.Request(self.api_url + path, data=data, method=method)  # noqa: S310
         if data is not None:
             request.add_header("Content-Type", "application/json")
+        if authorization is None and user is not None:
+            authorization = self.token(user)
+        if authorization is not None:
+            request.add_header("Authorization", authorization)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 payload = response.read()
                 status, headers = response.status, dict(response.headers)
         except urllib.error.HTTPError as error:
             payload, status, headers = error.read(), error.code, dict(error.headers)
-        return Reply(status, headers, json.loads(payload) if payload else None)
+        if not payload:
+            return Reply(status, headers, None)
+        is_json = "json" in headers.get("Content-Type", "application/json")
+        return Reply(status, headers, json.loads(payload) if is_json else payload.decode())
 
     def s3(self) -> Any:
         return boto3.client(

@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 
 from advisor_book.repository import BookRepository
-from local.events import api_event
+from local.events import ADMIN_CLAIMS, api_event
 
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 
 
 def test_an_unknown_path_is_not_found_with_the_error_body(functions: Functions) -> None:
-    response = functions("AdvisorsFunction")(api_event("GET", "/advisers"))
+    response = functions("AdvisorsFunction")(api_event("GET", "/advisers", claims=ADMIN_CLAIMS))
 
     assert response["statusCode"] == 404
     assert json.loads(response["body"]) == {
@@ -23,7 +23,12 @@ def test_an_unknown_path_is_not_found_with_the_error_body(functions: Functions) 
 
 def test_an_unknown_method_is_not_found_with_the_error_body(functions: Functions) -> None:
     response = functions("ClientsFunction")(
-        api_event("PATCH", "/clients/{client_id}", path_parameters={"client_id": "cli-0001"})
+        api_event(
+            "PATCH",
+            "/clients/{client_id}",
+            path_parameters={"client_id": "cli-0001"},
+            claims=ADMIN_CLAIMS,
+        )
     )
 
     assert response["statusCode"] == 404
@@ -42,6 +47,7 @@ def test_an_unexpected_failure_is_a_500_naming_only_the_request_id(
         "/clients/{client_id}",
         path_parameters={"client_id": "cli-0001"},
         request_id="req-123",
+        claims=ADMIN_CLAIMS,
     )
 
     response = functions("ClientsFunction")(event)
@@ -57,7 +63,12 @@ def test_an_unexpected_failure_is_a_500_naming_only_the_request_id(
 def test_an_undeclared_method_on_a_resource_is_405_naming_the_allowed_ones(
     functions: Functions,
 ) -> None:
-    event = api_event("PATCH", "/clients/{client_id}/advisor", path_parameters={"client_id": "c-1"})
+    event = api_event(
+        "PATCH",
+        "/clients/{client_id}/advisor",
+        path_parameters={"client_id": "c-1"},
+        claims=ADMIN_CLAIMS,
+    )
 
     response = functions("DocsFunction")(event)
 
@@ -81,6 +92,7 @@ def test_a_body_that_is_not_json_is_415(functions: Functions, content_type: str)
         path_parameters={"client_id": "cli-0001"},
         headers={"Content-Type": [content_type]},
         body='{"advisor_id": "adv-001"}',
+        claims=ADMIN_CLAIMS,
     )
 
     response = functions("AssignmentsFunction")(event)

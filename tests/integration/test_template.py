@@ -1,12 +1,13 @@
 """What template.yaml promises: every route served by its own function, least privilege."""
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from local import template
-from local.events import api_event
+from local.events import ADMIN_CLAIMS, api_event
 
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 
@@ -64,7 +65,9 @@ def test_every_declared_route_is_handled_by_its_function(
 ) -> None:
     names = [part.strip("{}") for part in route.path.split("/") if part.startswith("{")]
     method = "PATCH" if route.method == "ANY" else route.method
-    event = api_event(method, route.path, path_parameters={n: "unknown-id" for n in names})
+    event = api_event(
+        method, route.path, path_parameters={n: "unknown-id" for n in names}, claims=ADMIN_CLAIMS
+    )
 
     response = functions(route.function)(event)
 
@@ -99,3 +102,30 @@ def test_every_documented_resource_answers_undeclared_methods_with_405(
     catch_alls = {r.path for r in template.routes() if r.method == "ANY"}
 
     assert catch_alls == resources
+
+
+def test_every_route_but_the_documentation_needs_a_cognito_id_token() -> None:
+    public = {(r.method, r.path) for r in template.routes() if r.user_pool is None}
+
+    assert public == {("GET", "/openapi.json"), ("GET", "/swagger")}
+    assert {r.user_pool for r in template.routes()} == {None, "UserPool"}
+
+
+def test_only_administrators_create_users_and_set_their_advisor_id() -> None:
+    (pool,) = template.resources_of_type("AWS::Cognito::UserPool").values()
+    (client,) = template.resources_of_type("AWS::Cognito::UserPoolClient").values()
+    groups = template.resources_of_type("AWS::Cognito::UserPoolGroup").values()
+
+    assert pool["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    assert [a["Name"] for a in pool["Properties"]["Schema"]] == ["advisor_id"]
+    assert "custom:advisor_id" in client["Properties"]["ReadAttributes"]
+    assert "custom:advisor_id" not in client["Properties"]["WriteAttributes"]
+    assert client["Properties"]["GenerateSecret"] is False
+    assert sorted(g["Properties"]["GroupName"] for g in groups) == ["admin", "advisor"]
+
+
+def test_the_gateway_answers_missing_and_bad_tokens_with_the_error_body() -> None:
+    unauthorized = template.gateway_response("UNAUTHORIZED")
+
+    assert unauthorized.status == 401
+    assert json.loads(unauthorized.body)["error"]["code"] == "unauthorized"

@@ -1,8 +1,9 @@
 """Opaque, tamper-evident pagination tokens.
 
 A next_token carries DynamoDB's LastEvaluatedKey, the name of the listing and its filters,
-signed with HMAC-SHA256 under a key the deployment holds. Any change to the token, or using it
-on another listing or with other filters, fails the signature check and is a 400.
+signed with HMAC-SHA256 under a key the deployment holds, for the caller it was minted for. Any
+change to the token, or using it on another listing, with other filters or as another user,
+fails the signature check and is a 400.
 """
 
 import base64
@@ -35,15 +36,22 @@ def _b64decode(text: str) -> bytes:
 class CursorCodec:
     """Signs and checks next_token values; the key is fetched once, on first use."""
 
-    def __init__(self, load_key: Callable[[], bytes]) -> None:
+    def __init__(self, load_key: Callable[[], bytes], caller: str = "") -> None:
         self._load_key = load_key
+        self._caller = caller
+
+    def for_caller(self, subject: str) -> "CursorCodec":
+        """This codec with its tokens bound to one user (the token's `sub`) as well."""
+        return CursorCodec(lambda: self._key, subject)
 
     @cached_property
     def _key(self) -> bytes:
         return self._load_key()
 
     def _signature(self, listing: str, filters: Filters, payload: bytes) -> bytes:
-        scope = json.dumps([listing, dict(filters)], sort_keys=True, separators=(",", ":"))
+        scope = json.dumps(
+            [listing, dict(filters), self._caller], sort_keys=True, separators=(",", ":")
+        )
         return hmac.new(self._key, scope.encode() + b"\n" + payload, hashlib.sha256).digest()
 
     def encode(self, listing: str, filters: Filters, key: PageKey | None) -> str | None:
@@ -79,7 +87,7 @@ class CursorCodec:
         payload, signature = raw[:-_SIGNATURE_BYTES], raw[-_SIGNATURE_BYTES:]
         expected = self._signature(listing, filters, payload)
         if len(raw) <= _SIGNATURE_BYTES or not hmac.compare_digest(signature, expected):
-            raise BadCursorError("next_token was altered or belongs to another listing")
+            raise BadCursorError("next_token was altered or belongs to another listing or caller")
         key = json.loads(payload)
         if not isinstance(key, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in key.items()

@@ -23,3 +23,11 @@ class ConflictError(DomainError):
 
 class BadCursorError(DomainError):
     """A next_token that was altered, expired or minted for another listing (400)."""
+
+
+class NotAuthenticatedError(DomainError):
+    """The request carries no verified identity (401)."""
+
+
+class ForbiddenError(DomainError):
+    """The caller's role may not perform the operation (403)."""

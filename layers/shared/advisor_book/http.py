@@ -16,11 +16,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from advisor_book import auth
 from advisor_book.errors import (
     AdvisorUnavailableError,
     BadCursorError,
     ConflictError,
     DomainError,
+    ForbiddenError,
+    NotAuthenticatedError,
     NotFoundError,
 )
 from advisor_book.models import ErrorBody, ErrorCode, ErrorDetail
@@ -30,6 +33,8 @@ _STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, ErrorCode]] = {
     AdvisorUnavailableError: (HTTPStatus.CONFLICT, "conflict"),
     ConflictError: (HTTPStatus.CONFLICT, "conflict"),
     BadCursorError: (HTTPStatus.BAD_REQUEST, "bad_request"),
+    NotAuthenticatedError: (HTTPStatus.UNAUTHORIZED, "unauthorized"),
+    ForbiddenError: (HTTPStatus.FORBIDDEN, "forbidden"),
 }
 
 
@@ -41,7 +46,9 @@ NextToken = Annotated[
 
 
 _ERROR_DESCRIPTIONS = {
-    400: "Bad request: next_token was altered or belongs to another listing.",
+    400: "Bad request: next_token was altered or belongs to another listing or caller.",
+    401: "Unauthorized: no ID token, or one that is invalid or expired.",
+    403: "Forbidden: the operation is for administrators.",
     404: "Not found: the message names the advisor, client, import or route.",
     409: "Conflict: the advisor is full or not accepting new clients, or concurrent changes "
     "kept winning (retry).",
@@ -53,13 +60,13 @@ _ERROR_DESCRIPTIONS = {
 
 def documented(success: str, *errors: int, status: int = 200) -> dict[int, OpenAPIResponse]:
     """A route's documented responses: its success (described by its return type, or with no
-    body for 204) and its errors: 404, 422 and 500 always, plus `errors`."""
+    body for 204) and its errors: 401, 404, 422 and 500 always, plus `errors`."""
     responses: dict[int, OpenAPIResponse] = {
         status: {"description": success, "content": {}}
         if status == 204
         else {"description": success}
     }
-    for code in sorted({404, 422, 500, *errors}):
+    for code in sorted({401, 404, 422, 500, *errors}):
         responses[code] = {
             "description": _ERROR_DESCRIPTIONS[code],
             "content": {"application/json": {"model": ErrorBody}},
@@ -145,23 +152,48 @@ def create_app(logger: Logger, *, validation: bool = True) -> APIGatewayRestReso
 
 
 def resolve(
-    app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext
+    app: APIGatewayRestResolver,
+    event: dict[str, Any],
+    context: LambdaContext,
+    *,
+    public: bool = False,
 ) -> dict[str, Any]:
-    """Serve one API Gateway event. A body that is not JSON is refused with 415 before any
-    parsing (Powertools would otherwise try form and multipart decoding on it)."""
+    """Serve one API Gateway event.
+
+    The caller is authorized first (unless the route is `public`): 401 without token claims,
+    403 when their role may not call the route; routes read the caller with `caller(app)`. A
+    body that is not JSON is then refused with 415 before any parsing (Powertools would
+    otherwise try form and multipart decoding on it)."""
+    if not public:
+        try:
+            app.append_context(caller=auth.authorize(event))  # type: ignore[no-untyped-call]
+        except DomainError as error:
+            status, code = _STATUS_OF[type(error)]
+            return _raw_error(status, code, error.message)
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
     content_type = str(headers.get("content-type", "")).strip().lower()
     if event.get("body") and content_type and not content_type.startswith("application/json"):
-        body = ErrorBody(
-            error=ErrorDetail(
-                code="unsupported_media_type", message="the body must be application/json"
-            )
+        return _raw_error(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the body must be application/json",
         )
-        return {
-            "statusCode": HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value,
-            "multiValueHeaders": {"Content-Type": [content_types.APPLICATION_JSON]},
-            "body": body.model_dump_json(exclude_none=True),
-            "isBase64Encoded": False,
-        }
     response: dict[str, Any] = app.resolve(event, context)
     return response
+
+
+def caller(app: APIGatewayRestResolver) -> auth.Caller:
+    """The authorized caller of the request being served."""
+    current: auth.Caller = app.context["caller"]
+    return current
+
+
+def _raw_error(status: HTTPStatus, code: ErrorCode, message: str) -> dict[str, Any]:
+    """An error answered before the resolver runs, in the proxy response format."""
+    body = ErrorBody(error=ErrorDetail(code=code, message=message))
+    return {
+        "statusCode": status.value,
+        "multiValueHeaders": {"Content-Type": [content_types.APPLICATION_JSON]},
+        "body": body.model_dump_json(exclude_none=True),
+        "isBase64Encoded": False,
+    }

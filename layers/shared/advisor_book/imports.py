@@ -2,6 +2,7 @@
 
 from hashlib import sha256
 
+from advisor_book.auth import Caller
 from advisor_book.cursors import CursorCodec
 from advisor_book.errors import NotFoundError
 from advisor_book.models import ImportPage, ImportStatus
@@ -24,6 +25,7 @@ def import_status(repo: BookRepository, import_id: str) -> ImportStatus:
 def list_imports(
     repo: BookRepository,
     cursors: CursorCodec,
+    caller: Caller,
     *,
     key: str | None,
     limit: int,
@@ -31,6 +33,7 @@ def list_imports(
 ) -> ImportPage:
     """Imports newest first, all of them or those of one S3 key."""
     filters = {"key": key}
+    cursors = cursors.for_caller(caller.subject)
     start = cursors.decode("imports", filters, next_token)
     items, next_key = repo.list_imports(key=key, limit=limit, start=start)
     return ImportPage(items=items, next_token=cursors.encode("imports", filters, next_key))

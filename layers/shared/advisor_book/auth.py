@@ -1,0 +1,86 @@
+"""Who is calling, and what each role may do: the one place the API's access rules live.
+
+API Gateway's Cognito authorizer has already checked the ID token (signature, issuer, expiry)
+and passes its claims in `requestContext.authorizer.claims`, every value a string;
+`cognito:groups` is a comma-separated list. Two groups grant a role:
+
+- admin: every route.
+- advisor (with the custom attribute advisor_id): the advisor directory, and their own book:
+  their clients, each client's detail and assignment history. Another advisor's book or client
+  answers 404, exactly as an unknown one does, so ids cannot be probed. Assignments and imports
+  answer 403.
+
+A request without claims never passed the authorizer: 401, here as at the gateway.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from advisor_book.errors import ForbiddenError, NotAuthenticatedError
+
+Role = Literal["admin", "advisor"]
+ADMIN: Role = "admin"
+ADVISOR: Role = "advisor"
+
+# Routes an advisor may call (their handlers then keep them to their own book). Every other
+# route of the API is for admins only.
+ADVISOR_ROUTES = frozenset(
+    {
+        ("GET", "/advisors"),
+        ("GET", "/advisors/{advisor_id}"),
+        ("GET", "/advisors/{advisor_id}/clients"),
+        ("GET", "/clients/{client_id}"),
+        ("GET", "/clients/{client_id}/assignments"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in user behind a request."""
+
+    subject: str
+    role: Role
+    advisor_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    def sees_book_of(self, advisor_id: str | None) -> bool:
+        """May this caller see the clients of `advisor_id` (None: clients without advisor)?"""
+        return self.is_admin or (advisor_id is not None and advisor_id == self.advisor_id)
+
+
+def _groups(claims: dict[str, Any]) -> set[str]:
+    raw = claims.get("cognito:groups") or ""
+    if isinstance(raw, list):
+        return {str(group) for group in raw}
+    return {group for group in re.split(r"[\s,\[\]]+", str(raw)) if group}
+
+
+def caller_of(event: dict[str, Any]) -> Caller:
+    """The caller of an API Gateway event; NotAuthenticatedError without token claims, and
+    ForbiddenError for a user in neither group (or an advisor without an advisor_id)."""
+    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    claims = authorizer.get("claims")
+    if not isinstance(claims, dict) or not claims.get("sub"):
+        raise NotAuthenticatedError("sign in: send a valid ID token in the Authorization header")
+    groups = _groups(claims)
+    subject = str(claims["sub"])
+    if ADMIN in groups:
+        return Caller(subject, ADMIN)
+    advisor_id = str(claims.get("custom:advisor_id") or "").strip()
+    if ADVISOR in groups and advisor_id:
+        return Caller(subject, ADVISOR, advisor_id)
+    raise ForbiddenError("your user has no role in this API")
+
+
+def authorize(event: dict[str, Any]) -> Caller:
+    """The caller of an API event, if their role may call its route (else ForbiddenError)."""
+    caller = caller_of(event)
+    route = (str(event.get("httpMethod", "")).upper(), str(event.get("resource", "")))
+    if caller.is_admin or route in ADVISOR_ROUTES:
+        return caller
+    raise ForbiddenError("this operation is for administrators")

@@ -1,0 +1,153 @@
+"""Who may call what, over HTTP against the local stack, with real ID tokens from its user pool.
+
+Every route times admin, the advisor whose book it is, another advisor, no token and a bad one;
+then the ways a token can be bad (tampered, expired, another issuer, an access token), the two
+public routes, and every documented operation and undeclared method refused without a token.
+"""
+
+import base64
+import gzip
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import moto
+import pytest
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+from tests.e2e.conftest import LocalStack
+
+CALLERS = ("admin", "own advisor", "other advisor", "no token", "bad token")
+
+# (method, path, body) -> status for admin, own advisor (adv-001), other advisor (adv-002),
+# no token and a tampered token. adv-001's book holds cli-0010, adv-002's cli-0011.
+MATRIX: list[tuple[str, str, Any, tuple[int, int, int, int, int]]] = [
+    ("GET", "/advisors", None, (200, 200, 200, 401, 401)),
+    ("GET", "/advisors/adv-001", None, (200, 200, 200, 401, 401)),
+    ("GET", "/advisors/adv-001/clients", None, (200, 200, 404, 401, 401)),
+    ("GET", "/clients/cli-0010", None, (200, 200, 404, 401, 401)),
+    ("GET", "/clients/cli-0010/assignments", None, (200, 200, 404, 401, 401)),
+    ("PUT", "/clients/cli-0012/advisor", {"advisor_id": "adv-002"}, (200, 403, 403, 401, 401)),
+    ("DELETE", "/clients/cli-0013/advisor", None, (204, 403, 403, 401, 401)),
+    ("GET", "/imports", None, (200, 403, 403, 401, 401)),
+    ("GET", "/imports/imp-000000000000000000000000", None, (404, 403, 403, 401, 401)),
+]
+
+
+def _segments(token: str) -> list[bytes]:
+    return [base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)) for part in token.split(".")]
+
+
+def tampered(token: str) -> str:
+    """The same token with its payload changed (the user promoted), signature left as it was."""
+    header, _, signature = token.split(".")
+    claims = json.loads(_segments(token)[1])
+    claims["cognito:groups"] = ["admin"]
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+def resigned(token: str, **changes: Any) -> str:
+    """The token's claims with `changes`, signed with the emulator's own key: valid signatures
+    on tokens the authorizer must still refuse."""
+    private = Path(moto.__file__).parent / "cognitoidp" / "resources" / "jwks-private.json.gz"
+    key = RSAKey.import_key(json.loads(gzip.decompress(private.read_bytes())))
+    claims = {**json.loads(_segments(token)[1]), **changes}
+    return jwt.encode({"alg": "RS256", "kid": "dummy"}, claims, key)
+
+
+@pytest.fixture(scope="module")
+def books(stack: LocalStack) -> LocalStack:
+    for client_id, advisor_id in (("cli-0010", "adv-001"), ("cli-0011", "adv-002")):
+        reply = stack.request("PUT", f"/clients/{client_id}/advisor", {"advisor_id": advisor_id})
+        assert reply.status == 200, reply.body
+    return stack
+
+
+def _call(stack: LocalStack, method: str, path: str, body: Any, caller: str) -> int:
+    if caller == "no token":
+        return stack.request(method, path, body, user=None).status
+    if caller == "bad token":
+        return stack.request(method, path, body, authorization=tampered(stack.token())).status
+    user = {"admin": "admin", "own advisor": "adv-001", "other advisor": "adv-002"}[caller]
+    return stack.request(method, path, body, user=user).status
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "caller", "status"),
+    [
+        pytest.param(method, path, body, caller, statuses[i], id=f"{method} {path} as {caller}")
+        for method, path, body, statuses in MATRIX
+        for i, caller in enumerate(CALLERS)
+    ],
+)
+def test_each_role_gets_what_its_rules_allow(
+    books: LocalStack, method: str, path: str, body: Any, caller: str, status: int
+) -> None:
+    assert _call(books, method, path, body, caller) == status
+
+
+def test_an_advisor_lists_only_their_own_clients(books: LocalStack) -> None:
+    reply = books.request("GET", "/advisors/adv-001/clients?limit=100", user="adv-001")
+
+    assert reply.status == 200
+    listed = {c["client_id"] for c in reply.body["items"]}
+    assert "cli-0010" in listed
+    assert "cli-0011" not in listed
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(lambda admin: tampered(admin), id="tampered"),
+        pytest.param(lambda admin: resigned(admin, exp=int(time.time()) - 60), id="expired"),
+        pytest.param(
+            lambda admin: resigned(admin, iss="https://cognito-idp.us-east-1.amazonaws.com/x"),
+            id="another issuer",
+        ),
+        pytest.param(lambda admin: resigned(admin, token_use="access"), id="access token"),
+        pytest.param(lambda admin: admin[:-8], id="truncated"),
+        pytest.param(lambda admin: "not-a-jwt", id="not a JWT"),
+        pytest.param(lambda admin: f"Basic {admin}", id="another scheme"),
+    ],
+)
+def test_a_bad_token_is_refused_with_401_and_the_error_body(
+    stack: LocalStack, make_token: Any
+) -> None:
+    reply = stack.request("GET", "/advisors", authorization=make_token(stack.token()))
+
+    assert reply.status == 401
+    assert reply.body["error"]["code"] == "unauthorized"
+
+
+def test_a_token_resigned_unchanged_is_accepted(stack: LocalStack) -> None:
+    """The bad tokens above fail for what was changed, not for how they were made."""
+    assert stack.request("GET", "/advisors", authorization=resigned(stack.token())).status == 200
+
+
+@pytest.mark.parametrize("path", ["/openapi.json", "/swagger"])
+def test_the_documentation_is_public(stack: LocalStack, path: str) -> None:
+    assert stack.request("GET", path, user=None).status == 200
+
+
+def test_no_documented_operation_answers_without_a_token(stack: LocalStack) -> None:
+    document = stack.request("GET", "/openapi.json", user=None).body
+    refused = []
+    for template_path, operations in document["paths"].items():
+        path = template_path.replace("{import_id}", "imp-000000000000000000000000")
+        path = path.replace("{advisor_id}", "adv-001").replace("{client_id}", "cli-0001")
+        for method in operations:
+            reply = stack.request(method.upper(), path, user=None)
+            refused.append((method.upper(), template_path, reply.status))
+    assert refused
+    assert {status for _, _, status in refused} == {401}, refused
+
+
+def test_an_undeclared_method_needs_a_token_before_it_is_refused(stack: LocalStack) -> None:
+    anonymous = stack.request("PATCH", "/clients/cli-0001", user=None)
+    signed_in = stack.request("PATCH", "/clients/cli-0001")
+
+    assert anonymous.status == 401
+    assert signed_in.status == 405
