@@ -1,8 +1,11 @@
 """GET /clients/{client_id}."""
 
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+
+import boto3
 
 from tests.conftest import HttpResponse
 
@@ -117,3 +120,48 @@ def test_history_of_an_unknown_client_is_not_found(api: Api, seeded: dict[str, A
 
     assert response.status == 404
     assert response.body["error"]["message"] == "client cli-9999 not found"
+
+
+def test_accounts_are_stored_as_one_exact_json_attribute(
+    api: Api, seeded: dict[str, Any], table: str
+) -> None:
+    record = next(c for c in seeded["clients"] if len(c["accounts"]) == 5)
+
+    stored = boto3.client("dynamodb").get_item(
+        TableName=table, Key={"PK": {"S": f"CLIENT#{record['id']}"}, "SK": {"S": "#PROFILE"}}
+    )["Item"]["accounts"]
+
+    assert set(stored) == {"S"}
+    assert [Decimal(a["value"]) for a in json.loads(stored["S"])] == [
+        Decimal(str(a["value"])) for a in record["accounts"]
+    ]
+
+
+def test_a_profile_with_accounts_as_a_list_of_maps_is_still_read(
+    api: Api, seeded: dict[str, Any], table: str
+) -> None:
+    """Profiles written before accounts became one JSON attribute read the same."""
+    dynamodb = boto3.client("dynamodb")
+    key = {"PK": {"S": "CLIENT#cli-0001"}, "SK": {"S": "#PROFILE"}}
+    dynamodb.update_item(
+        TableName=table,
+        Key=key,
+        UpdateExpression="SET accounts = :accounts",
+        ExpressionAttributeValues={
+            ":accounts": {
+                "L": [
+                    {
+                        "M": {
+                            "account_id": {"S": "acc-legacy"},
+                            "type": {"S": "IRA"},
+                            "value": {"N": "1200.5"},
+                        }
+                    }
+                ]
+            }
+        },
+    )
+
+    body = api("GET", "/clients/{client_id}", client_id="cli-0001").body
+
+    assert body["accounts"] == [{"account_id": "acc-legacy", "type": "IRA", "value": "1200.50"}]
