@@ -212,3 +212,17 @@ def test_key_is_loaded_on_first_decode_even_without_an_encode() -> None:
     assert codec.decode(LISTING, FILTERS, token) == PAGE_KEY
     assert codec.decode(LISTING, FILTERS, token) == PAGE_KEY
     assert loader.calls == 1
+
+
+def test_a_token_minted_for_one_caller_is_refused_for_another() -> None:
+    loader = CountingKeyLoader()
+    codec = CursorCodec(loader)
+    alice, bob = codec.for_caller("sub-alice"), codec.for_caller("sub-bob")
+    token = alice.encode(LISTING, FILTERS, PAGE_KEY)
+
+    assert alice.decode(LISTING, FILTERS, token) == PAGE_KEY
+    with pytest.raises(BadCursorError, match="another listing or caller"):
+        bob.decode(LISTING, FILTERS, token)
+    with pytest.raises(BadCursorError):
+        codec.decode(LISTING, FILTERS, token)
+    assert loader.calls == 1  # the callers' codecs share the one key, fetched once
