@@ -32,7 +32,7 @@ ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.
     summary="Assign or reassign a client's advisor",
     description="Gives the client this advisor, moving it from its previous advisor if any. "
     "Repeating an assignment that already holds is a 200 that changes nothing.",
-    responses=documented("The assignment, new or already in place.", 403, 409, 415),
+    responses=documented("The assignment, new or already in place.", 409, 415),
 )
 def assign_advisor(
     client_id: ClientId, body: Annotated[AssignAdvisorRequest, Body()]
@@ -47,7 +47,7 @@ def assign_advisor(
     tags=["Assignments"],
     summary="Remove a client's advisor",
     description="Leaves the client without an advisor; a client that has none is left as it is.",
-    responses=documented("The client has no advisor.", 403, 409, status=204),
+    responses=documented("The client has no advisor.", 409, status=204),
 )
 def unassign_advisor(client_id: ClientId) -> Response[None]:
     assignments.unassign(repo, client_id)

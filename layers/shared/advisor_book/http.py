@@ -48,7 +48,7 @@ NextToken = Annotated[
 _ERROR_DESCRIPTIONS = {
     400: "Bad request: next_token was altered or belongs to another listing or caller.",
     401: "Unauthorized: no ID token, or one that is invalid or expired.",
-    403: "Forbidden: the operation is for administrators.",
+    403: "Forbidden: the operation is for administrators, or the user has no role.",
     404: "Not found: the message names the advisor, client, import or route.",
     409: "Conflict: the advisor is full or not accepting new clients, or concurrent changes "
     "kept winning (retry).",
@@ -60,13 +60,13 @@ _ERROR_DESCRIPTIONS = {
 
 def documented(success: str, *errors: int, status: int = 200) -> dict[int, OpenAPIResponse]:
     """A route's documented responses: its success (described by its return type, or with no
-    body for 204) and its errors: 401, 404, 422 and 500 always, plus `errors`."""
+    body for 204) and its errors: 401, 403, 404, 422 and 500 always, plus `errors`."""
     responses: dict[int, OpenAPIResponse] = {
         status: {"description": success, "content": {}}
         if status == 204
         else {"description": success}
     }
-    for code in sorted({401, 404, 422, 500, *errors}):
+    for code in sorted({401, 403, 404, 422, 500, *errors}):
         responses[code] = {
             "description": _ERROR_DESCRIPTIONS[code],
             "content": {"application/json": {"model": ErrorBody}},
