@@ -3,15 +3,21 @@
 from advisor_book.auth import Caller
 from advisor_book.cursors import CursorCodec
 from advisor_book.errors import NotFoundError
-from advisor_book.models import AssignmentHistoryPage, ClientDetail
+from advisor_book.models import AssignmentHistoryPage, Client, ClientDetail
 from advisor_book.repository import BookRepository
 
 
-def client_detail(repo: BookRepository, caller: Caller, client_id: str) -> ClientDetail:
-    """The client, if the caller may see it: another advisor's client is not found."""
+def _visible_client(repo: BookRepository, caller: Caller, client_id: str) -> Client:
+    """The client, if the caller may see it: another advisor's client is not found, exactly
+    as an unknown one is."""
     client = repo.get_client(client_id)
     if client is None or not caller.sees_book_of(client.advisor_id):
         raise NotFoundError(f"client {client_id} not found")
+    return client
+
+
+def client_detail(repo: BookRepository, caller: Caller, client_id: str) -> ClientDetail:
+    client = _visible_client(repo, caller, client_id)
     return ClientDetail.model_validate(client.model_dump())
 
 
@@ -25,9 +31,9 @@ def assignment_history(
     next_token: str | None,
 ) -> AssignmentHistoryPage:
     """Every assign, reassign and unassign of the client, newest first. An advisor sees the
-    history of their current clients only (one more read: the client's current advisor)."""
-    if not caller.is_admin and not caller.sees_book_of(repo.current_advisor(client_id)):
-        raise NotFoundError(f"client {client_id} not found")
+    history of their current clients only (one more read, the client's, to know whose it is)."""
+    if not caller.is_admin:
+        _visible_client(repo, caller, client_id)
     page = cursors.for_caller(caller.subject).page(
         f"assignment-history:{client_id}",
         {},

@@ -164,9 +164,10 @@ def resolve(
     403 when their role may not call the route; routes read the caller with `caller(app)`. A
     body that is not JSON is then refused with 415 before any parsing (Powertools would
     otherwise try form and multipart decoding on it)."""
+    who = None
     if not public:
         try:
-            app.append_context(caller=auth.authorize(event))  # type: ignore[no-untyped-call]
+            who = auth.authorize(event)
         except DomainError as error:
             status, code = _STATUS_OF[type(error)]
             return _raw_error(status, code, error.message)
@@ -178,6 +179,8 @@ def resolve(
             "unsupported_media_type",
             "the body must be application/json",
         )
+    # Set only now: the resolver clears its context when it is done, and only then.
+    app.append_context(caller=who)  # type: ignore[no-untyped-call]
     response: dict[str, Any] = app.resolve(event, context)
     return response
 

@@ -327,19 +327,6 @@ class BookRepository:
             accounts=_accounts(profile["accounts"]),
         )
 
-    def current_advisor(self, client_id: str) -> str | None:
-        """The client's current advisor (None: none, or no such client): one consistent Query
-        of its assignment item (a Query, so the read-only Clients function needs no GetItem)."""
-        key = to_wire(keys.client_assignment(client_id))
-        response = self._db.query(
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk AND SK = :sk",
-            ExpressionAttributeValues={":pk": key["PK"], ":sk": key["SK"]},
-            ConsistentRead=True,
-        )
-        items = [from_wire(wire) for wire in response.get("Items", [])]
-        return str(items[0]["advisor_id"]) if items else None
-
     def assignment_history(
         self, client_id: str, *, limit: int, start: PageKey | None
     ) -> tuple[list[AssignmentEvent], PageKey | None] | None:
