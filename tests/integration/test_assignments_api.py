@@ -1,13 +1,16 @@
 """PUT and DELETE /clients/{client_id}/advisor: every status code of the contract."""
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import boto3
 import pytest
 
+from advisor_book import keys
 from advisor_book.models import ImportStatus
+from advisor_book.repository import BookRepository, Move
 from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]
@@ -37,6 +40,19 @@ def book(api: Api, advisor_id: str) -> list[str]:
 
 def client_total(api: Api, client_id: str) -> Decimal:
     return Decimal(api("GET", "/clients/{client_id}", client_id=client_id).body["total_value"])
+
+
+def history(api: Api, client_id: str) -> list[tuple[str | None, str | None, str]]:
+    """The client's changes oldest first: (previous advisor, advisor, at)."""
+    body = api("GET", "/clients/{client_id}/assignments", client_id=client_id).body
+    assert body["next_token"] is None
+    return [(e["previous_advisor_id"], e["advisor_id"], e["at"]) for e in reversed(body["items"])]
+
+
+def clock(*readings: datetime) -> Callable[[], datetime]:
+    """A clock that reads the given times in turn."""
+    times: Iterator[datetime] = iter(readings)
+    return lambda: next(times)
 
 
 def available_ids(api: Api) -> list[str]:
@@ -218,3 +234,101 @@ def test_an_advisor_over_a_lowered_capacity_stays_unavailable_after_losing_one(
     assert (detail["client_count"], detail["capacity"], detail["available"]) == (2, 1, False)
     assert "adv-011" not in available_ids(api)
     assert assign(api, "cli-0004", "adv-011").status == 409
+
+
+# --- ordering of the history -------------------------------------------------------------
+
+
+def test_a_change_overtaken_by_others_that_restore_the_advisor_is_decided_again(
+    api: Api, seeded: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A DELETE reads adv-001; before it commits, the client goes to adv-002 and back. Its
+    condition on the advisor alone would still hold, and it would commit with a time older than
+    theirs; the history would read adv-001 -> none -> ... -> adv-002. It must be decided again."""
+    start = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(
+        "advisor_book.assignments.utc_now",
+        clock(*(start + timedelta(seconds=n) for n in range(10))),
+    )
+    assert assign(api, "cli-0001", "adv-001").status == 200
+    commit = BookRepository.move_client
+    overtaken: list[str] = []
+
+    def overtaken_once(repo: BookRepository, move: Move) -> None:
+        if move.target is None and not overtaken:
+            overtaken.append(move.at)
+            assert assign(api, "cli-0001", "adv-002").status == 200
+            assert assign(api, "cli-0001", "adv-001").status == 200
+        commit(repo, move)
+
+    monkeypatch.setattr(BookRepository, "move_client", overtaken_once)
+
+    assert unassign(api, "cli-0001").status == 204
+
+    assert overtaken == ["2026-01-31T09:00:01.000Z"]
+    assert history(api, "cli-0001") == [
+        (None, "adv-001", "2026-01-31T09:00:00.000Z"),
+        ("adv-001", "adv-002", "2026-01-31T09:00:02.000Z"),
+        ("adv-002", "adv-001", "2026-01-31T09:00:03.000Z"),
+        ("adv-001", None, "2026-01-31T09:00:04.000Z"),
+    ]
+    assert api("GET", "/clients/{client_id}", client_id="cli-0001").body["advisor_id"] is None
+    assert book(api, "adv-001") == []
+
+
+def test_a_change_made_on_a_clock_behind_the_last_one_still_sorts_after_it(
+    api: Api, seeded: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lambda instances' clocks differ slightly; the history must still follow commit order."""
+    monkeypatch.setattr(
+        "advisor_book.assignments.utc_now",
+        clock(
+            datetime(2026, 1, 31, 10, 0, tzinfo=UTC),
+            datetime(2026, 1, 31, 9, 59, 59, 999000, tzinfo=UTC),
+            datetime(2026, 1, 31, 9, 0, tzinfo=UTC),
+        ),
+    )
+
+    first = assign(api, "cli-0002", "adv-001")
+    second = assign(api, "cli-0002", "adv-002")
+    assert unassign(api, "cli-0002").status == 204
+
+    assert (first.body["assigned_at"], second.body["assigned_at"]) == (
+        "2026-01-31T10:00:00.000Z",
+        "2026-01-31T10:00:00.001Z",
+    )
+    assert history(api, "cli-0002") == [
+        (None, "adv-001", "2026-01-31T10:00:00.000Z"),
+        ("adv-001", "adv-002", "2026-01-31T10:00:00.001Z"),
+        ("adv-002", None, "2026-01-31T10:00:00.002Z"),
+    ]
+
+
+def test_an_assignment_stored_before_change_versions_is_still_guarded_and_moved(
+    api: Api, seeded: dict[str, Any], table: str
+) -> None:
+    """Earlier releases stored the assignment as advisor and `assigned_at`, without a version."""
+    assert assign(api, "cli-0003", "adv-001").status == 200
+    db = boto3.client("dynamodb")
+    db.put_item(
+        TableName=table,
+        Item={
+            **{name: {"S": value} for name, value in keys.client_assignment("cli-0003").items()},
+            "client_id": {"S": "cli-0003"},
+            "advisor_id": {"S": "adv-001"},
+            "previous_advisor_id": {"NULL": True},
+            "assigned_at": {"S": "2025-12-01T08:00:00.000Z"},
+        },
+    )
+
+    repeated = assign(api, "cli-0003", "adv-001")
+    moved = assign(api, "cli-0003", "adv-002")
+
+    assert (repeated.status, repeated.body["assigned_at"]) == (200, "2025-12-01T08:00:00.000Z")
+    assert (moved.status, moved.body["previous_advisor_id"]) == (200, "adv-001")
+    assert (book(api, "adv-001"), book(api, "adv-002")) == ([], ["cli-0003"])
+    stored = db.get_item(
+        TableName=table,
+        Key={name: {"S": value} for name, value in keys.client_assignment("cli-0003").items()},
+    )["Item"]
+    assert (stored["advisor_id"], stored["version"]) == ({"S": "adv-002"}, {"N": "1"})

@@ -286,6 +286,29 @@ def test_a_renamed_client_is_renamed_in_its_advisors_listing(
     )
 
 
+def test_a_changed_client_whose_advisor_was_removed_stays_without_one(
+    upload: Callable[..., Upload],
+    get: Callable[..., Any],
+    assign: Callable[[str, str], None],
+    api: Api,
+) -> None:
+    upload(SEED_BYTES)
+    assign("cli-0005", "adv-002")
+    assert api("DELETE", "/clients/{client_id}/advisor", client_id="cli-0005").status == 204
+    changed = seed_copy()
+    record(changed, "clients", "cli-0005")["accounts"] = [
+        {"id": "acc-9002", "type": "Checking", "value": 12.5}
+    ]
+
+    assert upload(changed).status == "SUCCEEDED"
+
+    client = get("/clients/{client_id}", client_id="cli-0005")
+    assert (client["advisor_id"], money(client["total_value"])) == (None, Decimal("12.50"))
+    assert get("/advisors/{advisor_id}/clients", advisor_id="adv-002")["items"] == []
+    detail = get("/advisors/{advisor_id}", advisor_id="adv-002")
+    assert (detail["client_count"], money(detail["total_assets"])) == (0, Decimal("0.00"))
+
+
 # --- 3. re-upload and redelivery --------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ cancelled and the change is decided again on a fresh read, with backoff, a few t
 import random
 import time
 import uuid
+from datetime import datetime, timedelta
 
 from advisor_book.errors import AdvisorUnavailableError, ConflictError, NotFoundError
 from advisor_book.models import Assignment, format_timestamp, utc_now
@@ -26,7 +27,7 @@ def assign(repo: BookRepository, client_id: str, advisor_id: str) -> Assignment:
                 "client_id": client_id,
                 "advisor_id": advisor_id,
                 "previous_advisor_id": state.current.previous_advisor_id,
-                "assigned_at": state.current.assigned_at,
+                "assigned_at": state.current.changed_at,
             }
         )
     return Assignment.model_validate(
@@ -68,9 +69,9 @@ def _change_advisor(
             return state, None
         move = Move(
             client=state.client,
-            previous_advisor_id=current,
+            read=state.current,
             target=state.target,
-            at=format_timestamp(utc_now()),
+            at=_change_time(state.current.changed_at if state.current else None),
             event_id=uuid.uuid4().hex,
             previous_reopens=previous_reopens,
         )
@@ -85,3 +86,12 @@ def _change_advisor(
             continue
         return state, move
     raise ConflictError(f"client {client_id} is being changed by other requests; retry")
+
+
+def _change_time(previous: str | None) -> str:
+    """Now, or a millisecond after the previous change when this clock is behind the one that
+    made it: the history is ordered by time, so a change must sort after the one it follows."""
+    now = utc_now()
+    if previous is not None:
+        now = max(now, datetime.fromisoformat(previous) + timedelta(milliseconds=1))
+    return format_timestamp(now)

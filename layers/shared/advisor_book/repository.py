@@ -148,10 +148,19 @@ class ClientProfile:
 
 
 @dataclass(frozen=True)
-class CurrentAssignment:
-    advisor_id: str
+class AssignmentRecord:
+    """A client's `#ASSIGNMENT` item: its advisor (None once unassigned) and its latest change.
+
+    Every change bumps `version` and is guarded on the one read, so a change decided on a read
+    that others have since overtaken fails even when they have put the same advisor back
+    (A to B to A). That keeps the history in commit order. Items written before versions
+    existed have none; they are guarded on the advisor instead.
+    """
+
+    advisor_id: str | None
     previous_advisor_id: str | None
-    assigned_at: str
+    changed_at: str
+    version: int | None
 
 
 @dataclass(frozen=True)
@@ -159,20 +168,25 @@ class AssignmentState:
     """One consistent read of everything an assignment decides on."""
 
     client: ClientProfile | None
-    current: CurrentAssignment | None
+    current: AssignmentRecord | None
     target: Advisor | None
 
 
 @dataclass(frozen=True)
 class Move:
-    """A change of a client's advisor: assign (from None), reassign, or unassign (to None)."""
+    """A change of a client's advisor: assign (from None), reassign, or unassign (to None),
+    decided on `read`, the client's assignment record as read (None: never assigned)."""
 
     client: ClientProfile
-    previous_advisor_id: str | None
+    read: AssignmentRecord | None
     target: Advisor | None
     at: str
     event_id: str
     previous_reopens: bool = True
+
+    @property
+    def previous_advisor_id(self) -> str | None:
+        return self.read.advisor_id if self.read else None
 
 
 @dataclass
@@ -207,6 +221,15 @@ def _accounts(stored: str | list[dict[str, Any]]) -> list[Account]:
     earlier versions (still read, so nothing already stored needs migrating)."""
     records = json.loads(stored, parse_float=Decimal) if isinstance(stored, str) else stored
     return [Account.model_validate(record) for record in records]
+
+
+def _assignment_record(item: Item) -> AssignmentRecord:
+    return AssignmentRecord(
+        advisor_id=item.get("advisor_id"),
+        previous_advisor_id=item.get("previous_advisor_id"),
+        changed_at=item.get("changed_at") or item["assigned_at"],
+        version=int(item["version"]) if "version" in item else None,
+    )
 
 
 def _profile(item: Item) -> ClientProfile:
@@ -322,7 +345,7 @@ class BookRepository:
             client_id=profile["client_id"],
             first_name=profile["first_name"],
             last_name=profile["last_name"],
-            advisor_id=assignment["advisor_id"] if assignment else None,
+            advisor_id=assignment.get("advisor_id") if assignment else None,
             total_value=profile["total_value"],
             accounts=_accounts(profile["accounts"]),
         )
@@ -374,13 +397,7 @@ class BookRepository:
         target = pick(keys.advisor_profile(advisor_id)) if advisor_id is not None else None
         return AssignmentState(
             client=_profile(client) if client else None,
-            current=CurrentAssignment(
-                advisor_id=current["advisor_id"],
-                previous_advisor_id=current.get("previous_advisor_id"),
-                assigned_at=current["assigned_at"],
-            )
-            if current
-            else None,
+            current=_assignment_record(current) if current else None,
             target=_advisor(target) if target else None,
         )
 
@@ -401,43 +418,29 @@ class BookRepository:
             names.append(name)
             actions.append(action)
 
-        assignment_key = to_wire(keys.client_assignment(client_id))
-        was = {":was": {"S": move.previous_advisor_id}} if move.previous_advisor_id else {}
-        assignment_guard = (
-            "advisor_id = :was" if move.previous_advisor_id else "attribute_not_exists(PK)"
-        )
-        if move.target is not None:
-            add(
-                "assignment",
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": to_wire(
-                            {
-                                **keys.client_assignment(client_id),
-                                "client_id": client_id,
-                                "advisor_id": move.target.advisor_id,
-                                "previous_advisor_id": move.previous_advisor_id,
-                                "assigned_at": move.at,
-                            }
-                        ),
-                        "ConditionExpression": assignment_guard,
-                        **({"ExpressionAttributeValues": was} if was else {}),
-                    }
-                },
-            )
+        read = move.read
+        if read is None:
+            guard: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(PK)"}
+        elif read.version is None:
+            guard = {
+                "ConditionExpression": "attribute_not_exists(version) AND advisor_id = :was",
+                "ExpressionAttributeValues": {":was": {"S": read.advisor_id}},
+            }
         else:
-            add(
-                "assignment",
-                {
-                    "Delete": {
-                        "TableName": self._table,
-                        "Key": assignment_key,
-                        "ConditionExpression": assignment_guard,
-                        "ExpressionAttributeValues": was,
-                    }
-                },
-            )
+            guard = {
+                "ConditionExpression": "version = :version",
+                "ExpressionAttributeValues": {":version": {"N": str(read.version)}},
+            }
+        record: Item = {
+            **keys.client_assignment(client_id),
+            "client_id": client_id,
+            "previous_advisor_id": move.previous_advisor_id,
+            "changed_at": move.at,
+            "version": (read.version or 0) + 1 if read else 1,
+        }
+        if move.target is not None:
+            record["advisor_id"] = move.target.advisor_id
+        add("assignment", {"Put": {"TableName": self._table, "Item": to_wire(record), **guard}})
         add(
             "client",
             {
@@ -653,6 +656,7 @@ class BookRepository:
             for item in self._batch_get(
                 [keys.client_assignment(c) for c in client_ids], consistent=True
             )
+            if item.get("advisor_id") is not None
         }
         changed = 0
         for client_id, advisor_id in assignments.items():
@@ -680,6 +684,8 @@ class BookRepository:
             member_key = keys.membership(advisor_id, client_id)
             member = found.get((member_key[keys.PK], member_key[keys.SK]))
             if profile is None or assignment is None or member is None:
+                return False
+            if assignment.get("advisor_id") is None:
                 return False
             if assignment["advisor_id"] != advisor_id:
                 advisor_id = assignment["advisor_id"]
