@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.client import BaseClient
 from moto import mock_aws
 
 from advisor_book import ingest
@@ -18,12 +19,15 @@ from advisor_book.models import ImportStatus
 from advisor_book.repository import BookRepository
 from local import template
 from local.events import ADMIN_CLAIMS, api_event
+from local.iam import Deployment, RoleAudit, resource_arns
 from local.invoke import LambdaContext, load_handler
 from local.provision import provision
 
 ROOT = Path(__file__).resolve().parent.parent
-BUCKET = "advisor-book-seed"
-REGION = "us-east-1"
+DEPLOYMENT = Deployment()
+REGION = DEPLOYMENT.region
+# The name a deployment gives the bucket: the ingest role's statement names it that way.
+BUCKET = DEPLOYMENT.bucket_name("SeedBucket")
 
 
 @pytest.fixture
@@ -122,10 +126,22 @@ class HttpResponse:
 
 
 @pytest.fixture
+def role_audit(resources: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[RoleAudit]:
+    """Every AWS call a handler makes is checked against its own role in template.yaml (the
+    emulator enforces no IAM) and refused as AWS would refuse it; the test then fails here
+    with what was missing, even if the handler answered a 500 or swallowed the error."""
+    audit = RoleAudit(DEPLOYMENT, resource_arns(resources, DEPLOYMENT), resources)
+    monkeypatch.setattr(BaseClient, "_make_api_call", audit.api_call())
+    yield audit
+    assert [str(denial) for denial in audit.denied] == []
+
+
+@pytest.fixture
 def functions(
-    resources: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    resources: dict[str, str], role_audit: RoleAudit, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[str], Callable[[dict[str, Any]], Any]]:
-    """Load a function's handler (once per test) with its environment from the template."""
+    """Load a function's handler (once per test) with its environment from the template, and
+    call it with its role audited."""
     refs = resources
     for function in template.functions().values():
         for name in function.resolved_environment(refs):
@@ -140,14 +156,17 @@ def functions(
             loaded[logical_id] = load_handler(logical_id, refs)[1]
         handler = loaded[logical_id]
         function = template.functions()[logical_id]
-        return lambda event: handler(
-            event,
-            LambdaContext(
+
+        def invoke(event: dict[str, Any]) -> Any:
+            context = LambdaContext(
                 function_name=logical_id,
                 memory_limit_in_mb=function.memory_mb,
                 timeout_seconds=function.timeout_seconds,
-            ),
-        )
+            )
+            with role_audit.acting_as(logical_id):
+                return handler(event, context)
+
+        return invoke
 
     return get
 

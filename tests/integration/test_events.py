@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from local import template
-from local.events import EVENTS, SAMPLES, render
+from local.events import EVENTS, SAMPLE_BUCKET, SAMPLES, render
 from tests.conftest import ROOT
 
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
@@ -44,10 +44,18 @@ def test_every_route_has_a_sample_event() -> None:
 
 
 def test_s3_event_imports_the_seed_file_it_names(functions: Functions, seed_bucket: str) -> None:
+    """The sample names the local stack's bucket; here the bucket has its deployed name, the
+    only one the ingest role may read."""
     event = json.loads((EVENTS / "s3_seed_uploaded.json").read_text())
     record = event["Records"][0]["s3"]
+    assert record["bucket"]["name"] == SAMPLE_BUCKET
+    record["bucket"] = {
+        **record["bucket"],
+        "name": seed_bucket,
+        "arn": f"arn:aws:s3:::{seed_bucket}",
+    }
     boto3.client("s3").put_object(
-        Bucket=record["bucket"]["name"],
+        Bucket=seed_bucket,
         Key=record["object"]["key"],
         Body=(ROOT / "data.json").read_bytes(),
     )
