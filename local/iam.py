@@ -27,7 +27,7 @@ class Deployment:
 
     stack_name: str = "advisor-book"
     region: str = "us-east-1"
-    account: str = "123456789012"
+    account: str = "123456789012"  # the emulator's default account
     partition: str = "aws"
 
     def pseudo(self) -> dict[str, str]:
@@ -135,7 +135,6 @@ def required(
 ) -> list[Access]:
     """The authorizations AWS checks for one API call. Unknown calls raise: an audit that
     skipped them could not fail."""
-    region, account = deployment.region, deployment.account
     match service, operation:
         case "dynamodb", "BatchGetItem" | "BatchWriteItem":
             return [
@@ -163,13 +162,13 @@ def required(
         case "secretsmanager", "GetSecretValue":
             return [Access("secretsmanager:GetSecretValue", params["SecretId"])]
         case "sqs", _ if "QueueUrl" in params:
-            name = params["QueueUrl"].rstrip("/").rsplit("/", 1)[1]
-            return [
-                Access(
-                    f"sqs:{operation}", f"arn:{deployment.partition}:sqs:{region}:{account}:{name}"
-                )
-            ]
+            return [Access(f"sqs:{operation}", _queue_arn(params["QueueUrl"], deployment))]
     raise ValueError(f"no IAM mapping for {service}:{operation}")
+
+
+def _queue_arn(url: str, deployment: Deployment) -> str:
+    name = url.rstrip("/").rsplit("/", 1)[1]
+    return f"arn:{deployment.partition}:sqs:{deployment.region}:{deployment.account}:{name}"
 
 
 def _table_arn(table: str, deployment: Deployment) -> str:
@@ -267,10 +266,7 @@ def resource_arns(refs: Mapping[str, str], deployment: Deployment) -> dict[str, 
             case "AWS::S3::Bucket":
                 arns[logical_id] = f"arn:{deployment.partition}:s3:::{ref}"
             case "AWS::SQS::Queue":
-                name = ref.rstrip("/").rsplit("/", 1)[1]
-                arns[logical_id] = (
-                    f"arn:{deployment.partition}:sqs:{deployment.region}:{deployment.account}:{name}"
-                )
+                arns[logical_id] = _queue_arn(ref, deployment)
             case "AWS::SecretsManager::Secret":
                 arns[logical_id] = ref
     return arns
