@@ -234,17 +234,22 @@ def totals_out_of_step(book: Book, pool: Pool) -> list[str]:
 
 
 def histories_disagreeing_with_clients(book: Book) -> list[str]:
-    """(d) Each history is a chain of real changes, from no advisor to the client's advisor."""
+    """(d) Each history is a chain of real changes, from no advisor to the client's advisor,
+    each one later than the one before."""
     problems = []
     for client_id, newest_first in book.histories.items():
         current = book.clients[client_id]["advisor_id"]
         chain = list(reversed(newest_first))
         holder: str | None = None
+        last_at = ""
         for event in chain:
             if event["previous_advisor_id"] != holder or event["advisor_id"] == holder:
                 problems.append(f"{client_id}: broken chain at {event} in {chain}")
                 break
-            holder = event["advisor_id"]
+            if event["at"] <= last_at:
+                problems.append(f"{client_id}: {event} is not later than the change before")
+                break
+            holder, last_at = event["advisor_id"], event["at"]
         if holder != current:
             problems.append(f"{client_id}: advisor {current}, history ends at {holder}: {chain}")
     return problems
