@@ -1,17 +1,18 @@
 """What each function's role in template.yaml allows, checked against the AWS calls it makes.
 
 The emulator does not enforce IAM, so a handler that needs an action its role lacks would pass
-every local test and fail only once deployed. The integration tests therefore run every handler
-under `RoleAudit`: each AWS request it makes is translated into the IAM actions and resource
-ARNs AWS would authorize (a TransactWriteItems into one action per item, a GetObject with a
-version into s3:GetObjectVersion, a Query of an index into the index's ARN) and refused with
-AccessDeniedException, as AWS would, unless a statement of the function's own policy allows it.
+every local test and fail only once deployed. The integration tests and the local stack's
+instances therefore run every handler under `RoleAudit`: each AWS request it makes is
+translated into the IAM actions and resource ARNs AWS would authorize (a TransactWriteItems
+into one action per item, a GetObject with a version into s3:GetObjectVersion, a Query of an
+index into the index's ARN) and refused with AccessDeniedException, as AWS would, unless a
+statement of the function's own policy allows it.
 """
 
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -23,12 +24,14 @@ from local import template
 
 @dataclass(frozen=True)
 class Deployment:
-    """The pseudo parameters a stack resolves its ARNs and names with."""
+    """The pseudo parameters a stack resolves its ARNs and names with, and the local names of
+    buckets that stand for the deployed ones (`buckets`: local name -> deployed name)."""
 
     stack_name: str = "advisor-book"
     region: str = "us-east-1"
     account: str = "123456789012"  # the emulator's default account
     partition: str = "aws"
+    buckets: Mapping[str, str] = field(default_factory=dict)
 
     def pseudo(self) -> dict[str, str]:
         return {
@@ -157,7 +160,8 @@ def required(
             return [Access(f"dynamodb:{operation}", arn)]
         case "s3", "GetObject" | "HeadObject":
             action = "s3:GetObjectVersion" if params.get("VersionId") else "s3:GetObject"
-            arn = f"arn:{deployment.partition}:s3:::{params['Bucket']}/{params['Key']}"
+            bucket = deployment.buckets.get(params["Bucket"], params["Bucket"])
+            arn = f"arn:{deployment.partition}:s3:::{bucket}/{params['Key']}"
             return [Access(action, arn)]
         case "secretsmanager", "GetSecretValue":
             return [Access("secretsmanager:GetSecretValue", params["SecretId"])]
@@ -243,6 +247,17 @@ class RoleAudit:
                     operation,
                 )
 
+    @classmethod
+    def enforce_in_this_process(cls, function: str, refs: Mapping[str, str]) -> None:
+        """For a local stack instance, a process that only ever runs `function`: every AWS
+        call it makes from now on is checked against that function's role. The stack's bucket
+        has a local name; it stands for the bucket the template names."""
+        buckets = {refs[b]: Deployment().bucket_name(b) for b in _named_buckets() if b in refs}
+        deployment = Deployment(buckets=buckets)
+        audit = cls(deployment, resource_arns(refs, deployment), refs)
+        audit._acting = function
+        BaseClient._make_api_call = audit.api_call()  # type: ignore[attr-defined]
+
     def api_call(self) -> Callable[..., Any]:
         """A stand-in for botocore's `BaseClient._make_api_call`, every client's one way out,
         that checks the call first."""
@@ -264,9 +279,19 @@ def resource_arns(refs: Mapping[str, str], deployment: Deployment) -> dict[str, 
             case "AWS::DynamoDB::Table":
                 arns[logical_id] = _table_arn(ref, deployment)
             case "AWS::S3::Bucket":
-                arns[logical_id] = f"arn:{deployment.partition}:s3:::{ref}"
+                bucket = deployment.buckets.get(ref, ref)
+                arns[logical_id] = f"arn:{deployment.partition}:s3:::{bucket}"
             case "AWS::SQS::Queue":
                 arns[logical_id] = _queue_arn(ref, deployment)
             case "AWS::SecretsManager::Secret":
                 arns[logical_id] = ref
     return arns
+
+
+def _named_buckets() -> list[str]:
+    """Buckets to which the template gives a name (roles can name only those)."""
+    return [
+        logical_id
+        for logical_id, resource in template.resources_of_type("AWS::S3::Bucket").items()
+        if "BucketName" in resource.get("Properties", {})
+    ]

@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection
 from types import ModuleType
 from typing import Any
 
-from local import template
+from local import iam, template
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -70,6 +70,8 @@ def _serve_instance(logical_id: str, refs: dict[str, str], connection: Connectio
     others = {name for f in template.functions().values() for name in f.environment}
     for name in others - set(template.functions()[logical_id].environment):
         os.environ.pop(name, None)
+    # The emulator enforces no IAM; here a call the function's role does not grant is refused.
+    iam.RoleAudit.enforce_in_this_process(logical_id, refs)
     _, handler = load_handler(logical_id, refs)
     while True:
         try:

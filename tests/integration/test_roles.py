@@ -6,8 +6,10 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
+from local.events import SAMPLE_BUCKET
 from local.iam import Access, RoleAudit, required
 from tests.conftest import BUCKET, DEPLOYMENT
 
@@ -114,3 +116,25 @@ def test_an_index_query_and_a_versioned_read_need_their_own_grants() -> None:
 def test_a_call_the_audit_cannot_translate_is_an_error_not_a_pass() -> None:
     with pytest.raises(ValueError, match="no IAM mapping"):
         required("lambda", "Invoke", {"FunctionName": "x"}, DEPLOYMENT)
+
+
+def test_a_local_stack_instance_is_held_to_its_role_and_its_bucket_stands_for_the_deployed_one(
+    resources: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The local stack names the seed bucket `advisor-book-seed`; the role names the bucket
+    a deployment creates. An instance reads the one and not another."""
+    monkeypatch.setattr(BaseClient, "_make_api_call", BaseClient._make_api_call)  # type: ignore[attr-defined]
+    s3 = boto3.client("s3")
+    for bucket in (SAMPLE_BUCKET, "someone-elses-bucket"):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="data.json", Body=b"{}")
+    local_refs = {**resources, "SeedBucket": SAMPLE_BUCKET}
+
+    RoleAudit.enforce_in_this_process("IngestFunction", local_refs)
+
+    assert s3.get_object(Bucket=SAMPLE_BUCKET, Key="data.json")["Body"].read() == b"{}"
+    with pytest.raises(ClientError) as raised:
+        s3.get_object(Bucket="someone-elses-bucket", Key="data.json")
+    assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+    with pytest.raises(ClientError):
+        boto3.client("secretsmanager").get_secret_value(SecretId=resources["CursorSecret"])
