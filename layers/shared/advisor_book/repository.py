@@ -685,10 +685,11 @@ class BookRepository:
             member = found.get((member_key[keys.PK], member_key[keys.SK]))
             if profile is None or assignment is None or member is None:
                 return False
-            if assignment.get("advisor_id") is None:
+            now_with = assignment.get("advisor_id")
+            if now_with is None:
                 return False
-            if assignment["advisor_id"] != advisor_id:
-                advisor_id = assignment["advisor_id"]
+            if now_with != advisor_id:
+                advisor_id = now_with
                 continue
             if member["revision"] == profile["revision"]:
                 return False
