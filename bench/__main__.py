@@ -27,9 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import cold_import, ingest
+from bench import ROOT, cold_import, ingest
 
-ROOT = Path(__file__).resolve().parent.parent
 LAYER_BUILD = ROOT / ".aws-sam" / "build" / "SharedLayer"
 MB = 1024 * 1024
 

@@ -16,15 +16,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
+from bench import ROOT, child_result
 from local import template
 
-ROOT = Path(__file__).resolve().parent.parent
 LAYER = ROOT / "layers" / "shared"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -94,17 +92,7 @@ def function_script(function: str) -> str:
 
 
 def _time_child(script: str, environment: Mapping[str, str]) -> float:
-    child = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", script],
-        env=dict(environment),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if child.returncode != 0:
-        raise RuntimeError(f"import failed:\n{child.stderr}")
-    return float(child.stdout.strip().splitlines()[-1])
+    return float(child_result(["-c", script], environment, "import"))
 
 
 def measure(runs: int = 9, functions: list[str] | None = None) -> dict[str, Any]:

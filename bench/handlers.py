@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import ROOT
+
 BUCKET = "advisor-book-seed"
 REGION = "us-east-1"
 

@@ -27,7 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import ROOT, child_result
+
 BUCKET = "advisor-book-seed"
 
 
@@ -174,17 +175,9 @@ def measure(url: str, clients: int, workdir: Path, *, baseline: bool = False) ->
         **template.functions()["IngestFunction"].resolved_environment(refs),
     }
     job = json.dumps({"url": url, "refs": refs, "key": path.name, "version": version_id})
-    child = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "bench.ingest", "--run-baseline" if baseline else "--run-one", job],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if child.returncode != 0:
-        raise RuntimeError(f"import of {path.name} failed:\n{child.stderr[-4000:]}")
-    measured: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    mode = "--run-baseline" if baseline else "--run-one"
+    output = child_result(["-m", "bench.ingest", mode, job], environment, f"import of {path.name}")
+    measured: dict[str, Any] = json.loads(output)
     measured["clients"] = clients
     measured["file_mb"] = round(path.stat().st_size / 1e6, 1)
     measured["importer"] = "baseline" if baseline else "handler"
