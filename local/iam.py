@@ -45,10 +45,12 @@ class Deployment:
     def sub(self, text: str, arns: Mapping[str, str], refs: Mapping[str, str]) -> str:
         """Fn::Sub: ${AWS::...}, ${Logical.Arn} and ${Logical}."""
 
+        pseudo = self.pseudo()
+
         def value(match: re.Match[str]) -> str:
             name = match.group(1)
-            if name in self.pseudo():
-                return self.pseudo()[name]
+            if name in pseudo:
+                return pseudo[name]
             if name.endswith(".Arn"):
                 return arns[name.removesuffix(".Arn")]
             return refs[name]
@@ -111,15 +113,11 @@ def _listed(value: Any) -> list[Any]:
 def _resolve(
     value: Any, deployment: Deployment, arns: Mapping[str, str], refs: Mapping[str, str]
 ) -> str:
-    if isinstance(value, str):
-        return value
-    if "Fn::GetAtt" in value and value["Fn::GetAtt"][1] == "Arn":
+    if isinstance(value, dict) and "Fn::GetAtt" in value and value["Fn::GetAtt"][1] == "Arn":
         return arns[value["Fn::GetAtt"][0]]
-    if "Ref" in value:
-        return refs[value["Ref"]]
-    if "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
+    if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
         return deployment.sub(value["Fn::Sub"], arns, refs)
-    raise ValueError(f"cannot resolve {value!r}")
+    return template.resolve(value, refs)
 
 
 # --- what a request needs -----------------------------------------------------------------
@@ -176,8 +174,6 @@ def _queue_arn(url: str, deployment: Deployment) -> str:
 
 
 def _table_arn(table: str, deployment: Deployment) -> str:
-    if table.startswith("arn:"):
-        return table
     return (
         f"arn:{deployment.partition}:dynamodb:{deployment.region}:{deployment.account}"
         f":table/{table}"
@@ -209,11 +205,10 @@ class RoleAudit:
     handler turned the AccessDeniedException into a 500.
     """
 
-    def __init__(
-        self, deployment: Deployment, arns: Mapping[str, str], refs: Mapping[str, str]
-    ) -> None:
+    def __init__(self, deployment: Deployment, refs: Mapping[str, str]) -> None:
+        """`refs`: what `!Ref` gives for each resource the emulator holds."""
         self._deployment = deployment
-        self._arns = dict(arns)
+        self._arns = resource_arns(refs, deployment)
         self._refs = dict(refs)
         self._roles: dict[str, list[Statement]] = {}
         self._acting: str | None = None
@@ -253,8 +248,7 @@ class RoleAudit:
         call it makes from now on is checked against that function's role. The stack's bucket
         has a local name; it stands for the bucket the template names."""
         buckets = {refs[b]: Deployment().bucket_name(b) for b in _named_buckets() if b in refs}
-        deployment = Deployment(buckets=buckets)
-        audit = cls(deployment, resource_arns(refs, deployment), refs)
+        audit = cls(Deployment(buckets=buckets), refs)
         audit._acting = function
         BaseClient._make_api_call = audit.api_call()  # type: ignore[attr-defined]
 

@@ -19,7 +19,7 @@ from advisor_book.models import ImportStatus
 from advisor_book.repository import BookRepository
 from local import template
 from local.events import ADMIN_CLAIMS, api_event
-from local.iam import Deployment, RoleAudit, resource_arns
+from local.iam import Deployment, RoleAudit
 from local.invoke import LambdaContext, load_handler
 from local.provision import provision
 
@@ -130,7 +130,7 @@ def role_audit(resources: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> It
     """Every AWS call a handler makes is checked against its own role in template.yaml (the
     emulator enforces no IAM) and refused as AWS would refuse it; the test then fails here
     with what was missing, even if the handler answered a 500 or swallowed the error."""
-    audit = RoleAudit(DEPLOYMENT, resource_arns(resources, DEPLOYMENT), resources)
+    audit = RoleAudit(DEPLOYMENT, resources)
     monkeypatch.setattr(BaseClient, "_make_api_call", audit.api_call())
     yield audit
     assert [str(denial) for denial in audit.denied] == []

@@ -10,7 +10,7 @@ import pytest
 
 from advisor_book import keys
 from advisor_book.models import ImportStatus
-from advisor_book.repository import BookRepository, Move
+from advisor_book.repository import BookRepository, Move, from_wire, to_wire
 from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]
@@ -310,15 +310,18 @@ def test_an_assignment_stored_before_change_versions_is_still_guarded_and_moved(
     """Earlier releases stored the assignment as advisor and `assigned_at`, without a version."""
     assert assign(api, "cli-0003", "adv-001").status == 200
     db = boto3.client("dynamodb")
+    key = keys.client_assignment("cli-0003")
     db.put_item(
         TableName=table,
-        Item={
-            **{name: {"S": value} for name, value in keys.client_assignment("cli-0003").items()},
-            "client_id": {"S": "cli-0003"},
-            "advisor_id": {"S": "adv-001"},
-            "previous_advisor_id": {"NULL": True},
-            "assigned_at": {"S": "2025-12-01T08:00:00.000Z"},
-        },
+        Item=to_wire(
+            {
+                **key,
+                "client_id": "cli-0003",
+                "advisor_id": "adv-001",
+                "previous_advisor_id": None,
+                "assigned_at": "2025-12-01T08:00:00.000Z",
+            }
+        ),
     )
 
     repeated = assign(api, "cli-0003", "adv-001")
@@ -327,8 +330,5 @@ def test_an_assignment_stored_before_change_versions_is_still_guarded_and_moved(
     assert (repeated.status, repeated.body["assigned_at"]) == (200, "2025-12-01T08:00:00.000Z")
     assert (moved.status, moved.body["previous_advisor_id"]) == (200, "adv-001")
     assert (book(api, "adv-001"), book(api, "adv-002")) == ([], ["cli-0003"])
-    stored = db.get_item(
-        TableName=table,
-        Key={name: {"S": value} for name, value in keys.client_assignment("cli-0003").items()},
-    )["Item"]
-    assert (stored["advisor_id"], stored["version"]) == ({"S": "adv-002"}, {"N": "1"})
+    stored = from_wire(db.get_item(TableName=table, Key=to_wire(key))["Item"])
+    assert (stored["advisor_id"], stored["version"]) == ("adv-002", 1)
