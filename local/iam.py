@@ -217,12 +217,13 @@ class RoleAudit:
     @contextmanager
     def acting_as(self, function: str) -> Iterator[None]:
         """Handler calls run one at a time in the tests; the writer threads an ingest starts
-        inside the call act as its function too."""
-        self._acting = function
+        inside the call act as its function too. Nested, the inner function acts until it
+        returns (a test interleaving one handler inside another)."""
+        outer, self._acting = self._acting, function
         try:
             yield
         finally:
-            self._acting = None
+            self._acting = outer
 
     def check(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
         function = self._acting

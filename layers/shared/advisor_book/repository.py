@@ -10,7 +10,7 @@ import json
 import random
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -148,19 +148,36 @@ class ClientProfile:
 
 
 @dataclass(frozen=True)
+class Credit:
+    """What a client's advisor was credited for it: the total and revision of the membership
+    copy. A move takes off exactly this, never the profile's current total, which an import
+    may already have changed before its membership sync brings the copy in step."""
+
+    total: Decimal
+    revision: str | None  # None: no copy (an earlier release left none); nothing to take off
+
+
+NO_COPY = Credit(Decimal(0), None)
+
+
+@dataclass(frozen=True)
 class AssignmentRecord:
-    """A client's `#ASSIGNMENT` item: its advisor (None once unassigned) and its latest change.
+    """A client's `#ASSIGNMENT` item: its advisor (None once unassigned), its latest change,
+    and what that advisor was credited (kept in step with the membership copy by every move
+    and every membership sync, in the same transaction).
 
     Every change bumps `version` and is guarded on the one read, so a change decided on a read
     that others have since overtaken fails even when they have put the same advisor back
     (A to B to A). That keeps the history in commit order. Items written before versions
-    existed have none; they are guarded on the advisor instead.
+    existed have none; they are guarded on the advisor instead. Items written before credits
+    existed have none; the credit is then read from the membership copy itself.
     """
 
     advisor_id: str | None
     previous_advisor_id: str | None
     changed_at: str
     version: int | None
+    credit: Credit | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +233,7 @@ def accounts_document(accounts: Sequence[Account]) -> str:
     )
 
 
-def _accounts(stored: str | list[dict[str, Any]]) -> list[Account]:
+def read_accounts(stored: str | list[dict[str, Any]]) -> list[Account]:
     """The accounts of a stored profile: the JSON string, or a list of maps as written by
     earlier versions (still read, so nothing already stored needs migrating)."""
     records = json.loads(stored, parse_float=Decimal) if isinstance(stored, str) else stored
@@ -224,12 +241,30 @@ def _accounts(stored: str | list[dict[str, Any]]) -> list[Account]:
 
 
 def _assignment_record(item: Item) -> AssignmentRecord:
+    credited = "credited_revision" in item
     return AssignmentRecord(
         advisor_id=item.get("advisor_id"),
         previous_advisor_id=item.get("previous_advisor_id"),
         changed_at=item.get("changed_at") or item["assigned_at"],
         version=int(item["version"]) if "version" in item else None,
+        credit=Credit(item["credited_total"], item["credited_revision"]) if credited else None,
     )
+
+
+def _credited_copy(credit: Credit) -> dict[str, Any]:
+    """The condition that a membership copy is the one credited, and no other: a membership
+    sync that changed the copy since it was read changed the credit too."""
+    if credit.revision is None:
+        return {"ConditionExpression": "attribute_not_exists(PK)"}
+    return {
+        "ConditionExpression": "revision = :credited",
+        "ExpressionAttributeValues": {":credited": {"S": credit.revision}},
+    }
+
+
+def _credit_fields(client: ClientProfile) -> Item:
+    """The assignment item's record of what its advisor was credited for the client."""
+    return {"credited_total": client.total_value, "credited_revision": client.revision}
 
 
 def _profile(item: Item) -> ClientProfile:
@@ -347,7 +382,7 @@ class BookRepository:
             last_name=profile["last_name"],
             advisor_id=assignment.get("advisor_id") if assignment else None,
             total_value=profile["total_value"],
-            accounts=_accounts(profile["accounts"]),
+            accounts=read_accounts(profile["accounts"]),
         )
 
     def assignment_history(
@@ -395,11 +430,22 @@ class BookRepository:
         client = pick(keys.client_profile(client_id))
         current = pick(keys.client_assignment(client_id))
         target = pick(keys.advisor_profile(advisor_id)) if advisor_id is not None else None
+        record = _assignment_record(current) if current else None
+        if record is not None and record.advisor_id is not None and record.credit is None:
+            record = replace(record, credit=self._membership_credit(record.advisor_id, client_id))
         return AssignmentState(
             client=_profile(client) if client else None,
-            current=_assignment_record(current) if current else None,
+            current=record,
             target=_advisor(target) if target else None,
         )
+
+    def _membership_credit(self, advisor_id: str, client_id: str) -> Credit:
+        """The credit of an assignment stored before credits were recorded on it: one more
+        consistent read, of the membership copy itself."""
+        found = list(self._batch_get([keys.membership(advisor_id, client_id)], consistent=True))
+        if not found:
+            return NO_COPY
+        return Credit(found[0]["total_value"], found[0]["revision"])
 
     def move_client(self, move: Move) -> None:
         """PUT and DELETE /clients/{id}/advisor: one TransactWriteItems.
@@ -439,7 +485,7 @@ class BookRepository:
             "version": (read.version or 0) + 1 if read else 1,
         }
         if move.target is not None:
-            record["advisor_id"] = move.target.advisor_id
+            record.update(advisor_id=move.target.advisor_id, **_credit_fields(move.client))
         add("assignment", {"Put": {"TableName": self._table, "Item": to_wire(record), **guard}})
         add(
             "client",
@@ -502,12 +548,17 @@ class BookRepository:
             )
         if move.previous_advisor_id is not None:
             previous = move.previous_advisor_id
+            credit = (read.credit if read else None) or NO_COPY
             reopens = (
                 "accepting_new_clients = :yes AND "
                 "(attribute_not_exists(#capacity) OR client_count <= #capacity)"
             )
             update = "SET client_count = client_count - :one, total_assets = total_assets - :total"
-            values = {":one": {"N": "1"}, ":total": total, ":yes": {"BOOL": True}}
+            values = {
+                ":one": {"N": "1"},
+                ":total": {"N": str(credit.total)},
+                ":yes": {"BOOL": True},
+            }
             if move.previous_reopens:
                 update += ", GSI1PK = :available, GSI1SK = :advisor_id"
                 values[":available"] = {"S": keys.AVAILABLE}
@@ -533,7 +584,7 @@ class BookRepository:
                     "Delete": {
                         "TableName": self._table,
                         "Key": to_wire(keys.membership(previous, client_id)),
-                        "ConditionExpression": "attribute_exists(PK)",
+                        **_credited_copy(credit),
                     }
                 },
             )
@@ -716,11 +767,17 @@ class BookRepository:
                             }
                         },
                         {
-                            "ConditionCheck": {
+                            "Update": {
                                 "TableName": self._table,
                                 "Key": to_wire(assignment_key),
+                                "UpdateExpression": "SET credited_total = :total, "
+                                "credited_revision = :revision",
                                 "ConditionExpression": "advisor_id = :advisor",
-                                "ExpressionAttributeValues": {":advisor": {"S": advisor_id}},
+                                "ExpressionAttributeValues": {
+                                    ":advisor": {"S": advisor_id},
+                                    ":total": {"N": str(current.total_value)},
+                                    ":revision": {"S": current.revision},
+                                },
                             }
                         },
                         {

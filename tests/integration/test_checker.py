@@ -1,0 +1,130 @@
+"""The table checker finds every kind of broken invariant, and nothing in a consistent book."""
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import pytest
+
+from advisor_book import keys
+from advisor_book.repository import to_wire
+from local.checker import check_table
+from tests.conftest import HttpResponse
+
+Api = Callable[..., HttpResponse]
+
+
+@pytest.fixture
+def book(api: Api, seeded: dict[str, Any]) -> None:
+    """data.json with a few assignments, one reassignment and one unassignment."""
+    for client_id, advisor_id in [
+        ("cli-0001", "adv-001"),
+        ("cli-0002", "adv-001"),
+        ("cli-0003", "adv-002"),
+        ("cli-0001", "adv-002"),
+        ("cli-0004", "adv-003"),
+    ]:
+        path = "/clients/{client_id}/advisor"
+        body = {"advisor_id": advisor_id}
+        assert api("PUT", path, body=body, client_id=client_id).status == 200
+    assert api("DELETE", "/clients/{client_id}/advisor", client_id="cli-0004").status == 204
+
+
+def update(table: str, key: keys.Key, expression: str, **values: Any) -> None:
+    boto3.client("dynamodb").update_item(
+        TableName=table,
+        Key=to_wire(key),
+        UpdateExpression=expression,
+        **(
+            {"ExpressionAttributeValues": to_wire({f":{k}": v for k, v in values.items()})}
+            if values
+            else {}
+        ),
+    )
+
+
+def problems(table: str) -> list[str]:
+    return check_table(boto3.client("dynamodb"), table)
+
+
+def test_a_consistent_book_has_no_problems(book: None, table: str) -> None:
+    assert problems(table) == []
+
+
+def test_an_advisor_total_off_by_a_cent_is_found(book: None, table: str) -> None:
+    update(
+        table,
+        keys.advisor_profile("adv-001"),
+        "SET total_assets = total_assets + :c",
+        c=Decimal("0.01"),
+    )
+
+    (found,) = problems(table)
+    assert found.startswith("advisor adv-001: total_assets")
+
+
+def test_a_client_under_two_advisors_is_found(book: None, table: str) -> None:
+    copy = boto3.client("dynamodb").get_item(
+        TableName=table, Key=to_wire(keys.membership("adv-002", "cli-0001"))
+    )["Item"]
+    stray = {**copy, **to_wire(keys.membership("adv-003", "cli-0001"))}
+    boto3.client("dynamodb").put_item(TableName=table, Item=stray)
+
+    found = problems(table)
+
+    assert "client cli-0001: assigned to adv-002, copied under ['adv-002', 'adv-003']" in found
+    assert any(p.startswith("advisor adv-003: client_count 0, 1 copies") for p in found)
+
+
+def test_a_copy_that_differs_from_its_profile_is_found(book: None, table: str) -> None:
+    update(table, keys.membership("adv-001", "cli-0002"), "SET last_name = :n", n="Renamed")
+
+    assert "client cli-0002: copy under adv-001 differs from profile in ['last_name']" in (
+        problems(table)
+    )
+
+
+def test_a_credit_that_differs_from_the_copy_is_found(book: None, table: str) -> None:
+    update(table, keys.client_assignment("cli-0003"), "SET credited_total = :t", t=1)
+
+    assert "client cli-0003: credit on the assignment differs from the copy" in problems(table)
+
+
+def test_an_available_advisor_missing_from_the_availability_index_is_found(
+    book: None, table: str
+) -> None:
+    update(table, keys.advisor_profile("adv-002"), "REMOVE GSI1PK, GSI1SK")
+
+    assert any(p.startswith("advisor adv-002: availability index") for p in problems(table))
+
+
+def test_an_advisor_over_capacity_is_found_unless_capacities_may_have_been_lowered(
+    book: None, table: str
+) -> None:
+    boto3.client("dynamodb").update_item(
+        TableName=table,
+        Key=to_wire(keys.advisor_profile("adv-002")),
+        UpdateExpression="SET #capacity = :one REMOVE GSI1PK, GSI1SK",
+        ExpressionAttributeNames={"#capacity": "capacity"},
+        ExpressionAttributeValues={":one": {"N": "1"}},
+    )
+
+    assert "advisor adv-002: client_count 2 over capacity 1" in problems(table)
+    assert check_table(boto3.client("dynamodb"), table, strict_capacity=False) == []
+
+
+def test_a_broken_history_chain_is_found(book: None, table: str) -> None:
+    db = boto3.client("dynamodb")
+    history = db.query(
+        TableName=table,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :history)",
+        ExpressionAttributeValues=to_wire(
+            {":pk": keys.client_pk("cli-0001"), ":history": keys.HISTORY_PREFIX}
+        ),
+    )["Items"]
+    db.delete_item(
+        TableName=table, Key={keys.PK: history[0][keys.PK], keys.SK: history[0][keys.SK]}
+    )
+
+    assert any(p.startswith("client cli-0001: history breaks") for p in problems(table))
