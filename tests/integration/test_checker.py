@@ -32,16 +32,10 @@ def book(api: Api, seeded: dict[str, Any]) -> None:
 
 
 def update(table: str, key: keys.Key, expression: str, **values: Any) -> None:
-    boto3.client("dynamodb").update_item(
-        TableName=table,
-        Key=to_wire(key),
-        UpdateExpression=expression,
-        **(
-            {"ExpressionAttributeValues": to_wire({f":{k}": v for k, v in values.items()})}
-            if values
-            else {}
-        ),
-    )
+    request: dict[str, Any] = {"TableName": table, "Key": to_wire(key)}
+    if values:
+        request["ExpressionAttributeValues"] = to_wire({f":{k}": v for k, v in values.items()})
+    boto3.client("dynamodb").update_item(UpdateExpression=expression, **request)
 
 
 def problems(table: str) -> list[str]:
