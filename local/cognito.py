@@ -5,7 +5,7 @@ moto implements user pools and signs real RS256 JWTs with a key it publishes at
 `<endpoint>/<pool id>/.well-known/jwks.json`. The gateway verifies tokens against that key set
 as a REST API's Cognito authorizer without scopes does: signature (the pool's keys), issuer
 (this pool), `token_use` "id" and expiry; then hands the claims to the function as API Gateway
-does, every value a string and `cognito:groups` comma-separated.
+does (local.events.authorizer_claims), beside the token itself in the Authorization header.
 
 Locally every user has the same password (below), and the stack seeds an admin and one user per
 advisor, named by the advisor's id.
@@ -33,7 +33,6 @@ LOCAL_PASSWORD = "Local-Only-Passw0rd"  # noqa: S105 (the emulator's users only)
 ADMIN_USER = "admin"
 ADMIN_GROUP = "admin"
 ADVISOR_GROUP = "advisor"
-DATE_FORMAT = "%a %b %d %H:%M:%S UTC %Y"  # how API Gateway renders exp, iat and auth_time
 
 
 def _client() -> "CognitoIdentityProviderClient":
@@ -117,14 +116,6 @@ def id_token(username: str) -> str:
     return result["AuthenticationResult"]["IdToken"]
 
 
-def _as_api_gateway_claim(name: str, value: Any) -> str:
-    if name in ("exp", "iat", "auth_time") and isinstance(value, int):
-        return time.strftime(DATE_FORMAT, time.gmtime(value))
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    return str(value)
-
-
 @dataclass
 class TokenVerifier:
     """Checks ID tokens of one user pool as API Gateway's Cognito authorizer does."""
@@ -145,8 +136,9 @@ class TokenVerifier:
                 self._keys = KeySet.import_key_set(json.load(response))
         return self._keys
 
-    def claims(self, authorization: str | None) -> dict[str, str] | None:
-        """The token's claims as the function receives them, or None: refused (401)."""
+    def claims(self, authorization: str | None) -> dict[str, Any] | None:
+        """The token's claims, or None: refused (401). The gateway hands them to the function
+        as the authorizer does (local.events.authorizer_claims)."""
         if not authorization:
             return None
         try:
@@ -161,7 +153,7 @@ class TokenVerifier:
             or claims["exp"] <= time.time()
         ):
             return None
-        return {name: _as_api_gateway_claim(name, value) for name, value in claims.items()}
+        return dict(claims)
 
 
 def verifiers(endpoint: str, region: str, refs: Mapping[str, str]) -> dict[str, TokenVerifier]:

@@ -6,7 +6,9 @@ local stack use the same builders, so all three agree on the event shape.
 
 import base64
 import json
+import time
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,19 +29,23 @@ def api_event(
     stage: str = "dev",
     request_id: str | None = None,
     source_ip: str = "127.0.0.1",
-    claims: dict[str, str] | None = None,
+    claims: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A REST API (v1) proxy event, as API Gateway builds it for a Lambda proxy integration.
 
     `resource` is the template's path ("/advisors/{advisor_id}"); the request path is filled
     in from the path parameters. Single-value maps keep the last value, as API Gateway does.
-    `claims` are the ID token's, as the Cognito authorizer passes them (see `user_claims`).
+    `claims` are those of the ID token that API Gateway's Cognito authorizer verified (see
+    `user_claims`): the event carries them as the authorizer passes them, and the token itself
+    in the Authorization header, unless `headers` already holds the caller's own.
     """
     parameters = path_parameters or {}
     path = resource
     for name, value in parameters.items():
         path = path.replace("{" + name + "}", value)
     headers = {"Accept": ["application/json"], **(headers or {})}
+    if claims is not None and not any(name.lower() == "authorization" for name in headers):
+        headers["Authorization"] = [unverified_token(claims)]
     encoded = isinstance(body, bytes)
     if isinstance(body, bytes):
         try:
@@ -82,30 +88,64 @@ def api_event(
         "isBase64Encoded": encoded,
     }
     if claims is not None:
-        event["requestContext"]["authorizer"] = {"claims": claims}
+        event["requestContext"]["authorizer"] = {"claims": authorizer_claims(claims)}
     return event
 
 
-def user_claims(username: str, group: str, advisor_id: str | None = None) -> dict[str, str]:
-    """An ID token's claims as API Gateway's Cognito authorizer hands them to a function:
-    every value a string, `cognito:groups` comma-separated, times as dates."""
-    claims = {
+DATE_FORMAT = "%a %b %d %H:%M:%S UTC %Y"  # how API Gateway renders exp, iat and auth_time
+
+
+def _as_api_gateway_claim(name: str, value: Any) -> str:
+    if name in ("exp", "iat", "auth_time") and isinstance(value, int):
+        return time.strftime(DATE_FORMAT, time.gmtime(value))
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def authorizer_claims(claims: Mapping[str, Any]) -> dict[str, str]:
+    """A token's claims as API Gateway's Cognito authorizer hands them to a function: every
+    value a string, lists comma-separated, times as dates."""
+    return {name: _as_api_gateway_claim(name, value) for name, value in claims.items()}
+
+
+def unverified_token(claims: Mapping[str, Any]) -> str:
+    """A JWT carrying `claims`, for events that stand in for what API Gateway passes after its
+    authorizer verified the caller's token. Nothing checks its signature after the authorizer,
+    so it has none worth the name; the local gateway passes callers' real tokens instead."""
+
+    def part(value: Mapping[str, Any]) -> str:
+        raw = json.dumps(dict(value), separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}.local"
+
+
+ISSUED_AT = 1767225600  # 2026-01-01T00:00:00Z: the sample events stay the same from run to run
+
+
+def user_claims(
+    username: str, groups: Sequence[str], advisor_id: str | None = None
+) -> dict[str, Any]:
+    """The claims of a local user's ID token, as Cognito issues them: its groups as a list,
+    times as seconds since the epoch."""
+    claims: dict[str, Any] = {
         "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, f"advisor-book:{username}")),
         "cognito:username": username,
-        "cognito:groups": group,
+        "cognito:groups": list(groups),
         "token_use": "id",
         "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local",
         "aud": "local",
-        "auth_time": "Thu Jan 01 00:00:00 UTC 2026",
-        "iat": "Thu Jan 01 00:00:00 UTC 2026",
-        "exp": "Thu Jan 01 01:00:00 UTC 2026",
+        "auth_time": ISSUED_AT,
+        "iat": ISSUED_AT,
+        "exp": ISSUED_AT + 3600,
     }
     if advisor_id is not None:
         claims["custom:advisor_id"] = advisor_id
     return claims
 
 
-ADMIN_CLAIMS = user_claims("admin", "admin")
+ADMIN_CLAIMS = user_claims("admin", ["admin"])
 
 
 def s3_put_event(
@@ -173,7 +213,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "GET",
         "/advisors/{advisor_id}/clients",
         path_parameters={"advisor_id": "adv-001"},
-        claims=user_claims("adv-001", "advisor", advisor_id="adv-001"),
+        claims=user_claims("adv-001", ["advisor"], advisor_id="adv-001"),
     ),
     "get_client.json": api_event(
         "GET",

@@ -186,7 +186,7 @@ def api(functions: Callable[[str], Callable[[dict[str, Any]], Any]]) -> Callable
         query: dict[str, str | list[str]] | None = None,
         body: Any = None,
         raw_body: str | None = None,
-        claims: dict[str, str] | None = ADMIN_CLAIMS,
+        claims: dict[str, Any] | None = ADMIN_CLAIMS,
         **path_parameters: str,
     ) -> HttpResponse:
         multi = {k: v if isinstance(v, list) else [v] for k, v in (query or {}).items()}

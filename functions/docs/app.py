@@ -21,7 +21,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError as Rout
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from advisor_book.http import create_app, error_response, resolve
+from advisor_book.http import create_app, error_response, printable, resolve
 
 DOCUMENT = Path(__file__).with_name("openapi.json")
 
@@ -85,12 +85,14 @@ def method_not_allowed(_: RouteNotFoundError) -> Response[str]:
     allowed = ALLOWED_METHODS.get(event.resource)
     if allowed is None:
         return error_response(
-            HTTPStatus.NOT_FOUND, "not_found", f"no route for {event.http_method} {event.path}"
+            HTTPStatus.NOT_FOUND,
+            "not_found",
+            f"no route for {printable(event.http_method)} {printable(event.path)}",
         )
     response = error_response(
         HTTPStatus.METHOD_NOT_ALLOWED,
         "method_not_allowed",
-        f"{event.http_method} is not allowed here; use {', '.join(allowed)}",
+        f"{printable(event.http_method)} is not allowed here; use {', '.join(allowed)}",
     )
     response.headers["Allow"] = ", ".join(allowed)
     return response

@@ -15,11 +15,11 @@ from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]
 
-OWN = user_claims("adv-001", "advisor", advisor_id="adv-001")
-OTHER = user_claims("adv-002", "advisor", advisor_id="adv-002")
-NO_SUBJECT = {"cognito:groups": "admin", "token_use": "id"}
+OWN = user_claims("adv-001", ["advisor"], advisor_id="adv-001")
+OTHER = user_claims("adv-002", ["advisor"], advisor_id="adv-002")
+NO_SUBJECT = {"cognito:groups": ["admin"], "token_use": "id"}
 
-CALLERS: dict[str, dict[str, str] | None] = {
+CALLERS: dict[str, dict[str, Any] | None] = {
     "admin": ADMIN_CLAIMS,
     "own advisor": OWN,
     "other advisor": OTHER,
@@ -155,13 +155,19 @@ def test_a_client_moved_away_leaves_the_advisors_book_and_history(api: Api) -> N
 @pytest.mark.parametrize(
     "claims",
     [
-        pytest.param(user_claims("someone", ""), id="in no group"),
-        pytest.param(user_claims("adv-001", "advisor"), id="advisor without advisor_id"),
-        pytest.param(user_claims("x", "auditors,readers"), id="in other groups"),
+        pytest.param(user_claims("someone", []), id="in no group"),
+        pytest.param(user_claims("adv-001", ["advisor"]), id="advisor without advisor_id"),
+        pytest.param(user_claims("x", ["auditors", "readers"]), id="in other groups"),
+        pytest.param(user_claims("x", ["ops,admin"]), id="in a group whose name holds admin"),
+        pytest.param(user_claims("x", ["[admin]"]), id="in a group named [admin]"),
+        pytest.param(user_claims("x", ["admin "]), id="in a group named admin and a space"),
+        pytest.param(
+            user_claims("x", ["advisor,x"], advisor_id="adv-001"), id="in advisor,x group"
+        ),
     ],
 )
 def test_a_user_without_a_role_is_forbidden_everywhere(
-    api: Api, seeded: dict[str, Any], claims: dict[str, str]
+    api: Api, seeded: dict[str, Any], claims: dict[str, Any]
 ) -> None:
     response = api("GET", "/advisors", claims=claims)
 
@@ -170,7 +176,7 @@ def test_a_user_without_a_role_is_forbidden_everywhere(
 
 
 def test_a_user_in_both_groups_is_an_admin(api: Api, seeded: dict[str, Any]) -> None:
-    both = user_claims("lead", "advisor,admin", advisor_id="adv-001")
+    both = user_claims("lead", ["advisor", "admin"], advisor_id="adv-001")
 
     assert api("GET", "/imports", claims=both).status == 200
 

@@ -129,6 +129,31 @@ def test_surrounding_whitespace_is_trimmed_from_names() -> None:
     assert (record.first_name, record.last_name) == ("John", "Smith")
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Jo\x00hn",
+        "Jo\nhn",
+        "Jo\x1b[31mhn",
+        "Jo\x85hn",
+        "nhoJ\u202e",
+        "\u2066John\u2069",
+        "Jo\u200fhn",
+    ],
+)
+def test_names_with_control_or_bidirectional_characters_are_rejected(name: str) -> None:
+    with pytest.raises(ValidationError) as error:
+        SeedClient.model_validate(client_record(first_name=name))
+    assert "first_name" in error_fields(error)
+    with pytest.raises(ValidationError):
+        SeedAdvisor.model_validate(advisor_record(focus_areas=[name]))
+
+
+@pytest.mark.parametrize("name", ["Zoë", "José-María", "李 小龙", "O'Brien", "محمد"])
+def test_names_in_any_script_are_accepted(name: str) -> None:
+    assert SeedClient.model_validate(client_record(first_name=name)).first_name == name
+
+
 # --- Strict types ----------------------------------------------------------------------
 
 

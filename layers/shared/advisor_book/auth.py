@@ -1,8 +1,10 @@
 """Who is calling, and what each role may do: the one place the API's access rules live.
 
 API Gateway's Cognito authorizer has already checked the ID token (signature, issuer, expiry)
-and passes its claims in `requestContext.authorizer.claims`, every value a string;
-`cognito:groups` is a comma-separated list. Two groups grant a role:
+and passes its claims in `requestContext.authorizer.claims`, every value a string. Lists lose
+their shape there (a group named "ops,admin" would read as two groups), so the groups are read
+from the token itself, in the Authorization header the authorizer verified, and must belong to
+the same subject. Two groups grant a role, each matched by its exact name:
 
 - admin: every route.
 - advisor (with the custom attribute advisor_id): the advisor directory, and their own book:
@@ -13,7 +15,9 @@ and passes its claims in `requestContext.authorizer.claims`, every value a strin
 A request without claims never passed the authorizer: 401, here as at the gateway.
 """
 
-import re
+import base64
+import binascii
+import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -53,11 +57,29 @@ class Caller:
         return self.is_admin or (advisor_id is not None and advisor_id == self.advisor_id)
 
 
-def _groups(claims: dict[str, Any]) -> set[str]:
-    raw = claims.get("cognito:groups") or ""
-    if isinstance(raw, list):
-        return {str(group) for group in raw}
-    return {group for group in re.split(r"[\s,\[\]]+", str(raw)) if group}
+def _verified_token(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The claims of the token in the Authorization header, which the authorizer verified (its
+    signature is not checked again here); None when there is no readable token."""
+    headers = event.get("headers") or {}
+    value = next((v for k, v in headers.items() if str(k).lower() == "authorization"), None)
+    if not isinstance(value, str):
+        return None
+    parts = value.removeprefix("Bearer ").strip().split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
+        claims = json.loads(payload)
+    except (binascii.Error, ValueError, RecursionError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def _groups(token: dict[str, Any]) -> frozenset[str]:
+    groups = token.get("cognito:groups")
+    if not isinstance(groups, list):
+        return frozenset()
+    return frozenset(group for group in groups if isinstance(group, str))
 
 
 def caller_of(event: dict[str, Any]) -> Caller:
@@ -65,14 +87,20 @@ def caller_of(event: dict[str, Any]) -> Caller:
     ForbiddenError for a user in neither group (or an advisor without an advisor_id)."""
     authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
     claims = authorizer.get("claims")
-    if not isinstance(claims, dict) or not claims.get("sub"):
+    token = _verified_token(event)
+    if (
+        not isinstance(claims, dict)
+        or not claims.get("sub")
+        or token is None
+        or token.get("sub") != claims["sub"]
+    ):
         raise NotAuthenticatedError("sign in: send a valid ID token in the Authorization header")
-    groups = _groups(claims)
+    groups = _groups(token)
     subject = str(claims["sub"])
     if ADMIN in groups:
         return Caller(subject, ADMIN)
-    advisor_id = str(claims.get("custom:advisor_id") or "").strip()
-    if ADVISOR in groups and advisor_id:
+    advisor_id = token.get("custom:advisor_id")
+    if ADVISOR in groups and isinstance(advisor_id, str) and advisor_id:
         return Caller(subject, ADVISOR, advisor_id)
     raise ForbiddenError("your user has no role in this API")
 

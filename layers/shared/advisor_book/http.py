@@ -5,8 +5,12 @@ domain errors by type, Powertools' validation errors as 422 with their details, 
 as 404, and anything unexpected as a 500 that names the request id and nothing internal.
 """
 
+import base64
+import json
+import re
 from http import HTTPStatus
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -135,7 +139,9 @@ def create_app(logger: Logger, *, validation: bool = True) -> APIGatewayRestReso
     def unknown_route(_: RouteNotFoundError) -> Response[str]:
         event = app.current_event
         return error_response(
-            HTTPStatus.NOT_FOUND, "not_found", f"no route for {event.http_method} {event.path}"
+            HTTPStatus.NOT_FOUND,
+            "not_found",
+            f"no route for {printable(event.http_method)} {printable(event.path)}",
         )
 
     @app.exception_handler(Exception)
@@ -160,10 +166,12 @@ def resolve(
 ) -> dict[str, Any]:
     """Serve one API Gateway event.
 
-    The caller is authorized first (unless the route is `public`): 401 without token claims,
-    403 when their role may not call the route; routes read the caller with `caller(app)`. A
-    body that is not JSON is then refused with 415 before any parsing (Powertools would
-    otherwise try form and multipart decoding on it)."""
+    The router runs the route API Gateway matched (`resource`), never another one the decoded
+    path might spell, so the caller is authorized for the route that runs: 401 without token
+    claims, 403 when their role may not call it (unless the route is `public`); routes read
+    the caller with `caller(app)`. A body that is not application/json is then refused with
+    415, and one that is not a JSON object with 422, before Powertools parses it."""
+    event = {**event, "path": _routed_path(event)}
     who = None
     if not public:
         try:
@@ -171,18 +179,84 @@ def resolve(
         except DomainError as error:
             status, code = _STATUS_OF[type(error)]
             return _raw_error(status, code, error.message)
-    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
-    content_type = str(headers.get("content-type", "")).strip().lower()
-    if event.get("body") and content_type and not content_type.startswith("application/json"):
+    refusal = _refuse_body(event)
+    if refusal is not None:
+        return refusal
+    # Set only now: the resolver clears its context when it is done, and only then.
+    app.append_context(caller=who)  # type: ignore[no-untyped-call]
+    response: dict[str, Any] = app.resolve(event, context)
+    return response
+
+
+def _routed_path(event: dict[str, Any]) -> str:
+    """The path of the route API Gateway matched, its parameters filled in percent-encoded.
+
+    API Gateway decodes path parameters, so `/clients/a%2Fassignments` is the client route
+    with the id "a/assignments"; routed on the decoded path, it would run the history route
+    instead. Re-encoded, the id reaches its validation whole (a 422), as does one ending in a
+    control character that a `$` would let through."""
+    resource = event.get("resource")
+    if not isinstance(resource, str) or not resource:
+        return printable(str(event.get("path") or "/"))
+    parameters = event.get("pathParameters") or {}
+    return re.sub(
+        r"\{(\w+)\+?\}",
+        lambda name: quote(str(parameters.get(name.group(1), "")), safe=""),
+        resource,
+    )
+
+
+def printable(path: str) -> str:
+    """A path safe to echo in a message: anything but printable ASCII percent-encoded."""
+    return quote(path, safe="/!$&'()*+,;=:@-._~")
+
+
+def _refuse_body(event: dict[str, Any]) -> dict[str, Any] | None:
+    """415 for a body that is not JSON by its media type (compared case-insensitively, as
+    media types are; the event is given the lower-case form Powertools expects); 422 for one
+    that is not a JSON object, or nested too deeply to parse."""
+    headers = event.get("headers") or {}
+    name = next((k for k in headers if str(k).lower() == "content-type"), None)
+    media_type = ""
+    if name is not None:
+        normalized = str(headers[name]).strip().lower()
+        media_type = normalized.split(";", 1)[0].strip()
+        event["headers"] = {**headers, name: normalized}
+        multi = event.get("multiValueHeaders") or {}
+        if name in multi:
+            event["multiValueHeaders"] = {**multi, name: [normalized]}
+    body = event.get("body")
+    if not body:
+        return None
+    if media_type and media_type != content_types.APPLICATION_JSON:
         return _raw_error(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "the body must be application/json",
         )
-    # Set only now: the resolver clears its context when it is done, and only then.
-    app.append_context(caller=who)  # type: ignore[no-untyped-call]
-    response: dict[str, Any] = app.resolve(event, context)
-    return response
+    try:
+        raw = base64.b64decode(body) if event.get("isBase64Encoded") else str(body).encode()
+        document = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None  # Powertools answers undecodable and malformed JSON with its details
+    except ValueError:  # base64 that does not decode, an integer of thousands of digits
+        return _invalid_body("the body is not valid JSON", "json_invalid")
+    except RecursionError:
+        return _invalid_body("the body is nested too deeply", "json_invalid")
+    if not isinstance(document, dict):
+        return _invalid_body("the body must be a JSON object", "model_attributes_type")
+    return None
+
+
+def _invalid_body(message: str, kind: str) -> dict[str, Any]:
+    body = ErrorBody(
+        error=ErrorDetail(
+            code="validation_error",
+            message="the request is not valid",
+            details=[{"location": ["body"], "message": message, "type": kind}],
+        )
+    )
+    return _raw_response(HTTPStatus.UNPROCESSABLE_ENTITY, body)
 
 
 def caller(app: APIGatewayRestResolver) -> auth.Caller:
@@ -193,7 +267,10 @@ def caller(app: APIGatewayRestResolver) -> auth.Caller:
 
 def _raw_error(status: HTTPStatus, code: ErrorCode, message: str) -> dict[str, Any]:
     """An error answered before the resolver runs, in the proxy response format."""
-    body = ErrorBody(error=ErrorDetail(code=code, message=message))
+    return _raw_response(status, ErrorBody(error=ErrorDetail(code=code, message=message)))
+
+
+def _raw_response(status: HTTPStatus, body: ErrorBody) -> dict[str, Any]:
     return {
         "statusCode": status.value,
         "multiValueHeaders": {"Content-Type": [content_types.APPLICATION_JSON]},

@@ -4,12 +4,14 @@ Money is `Decimal` everywhere and leaves the API as a string with two decimals (
 so no client ever parses it as a float.
 """
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from hashlib import sha256
 from typing import Annotated, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -62,7 +64,22 @@ Identifier = Annotated[
     StringConstraints(pattern=ID_PATTERN),
     Field(description="Letters, digits, '.', '_' or '-'; at most 64 characters."),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+# Control characters and the invisible marks that reorder text (bidirectional overrides and
+# isolates): a name holding one can hide or spoof what a person reads on screen.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    if _HIDDEN.search(text):
+        raise ValueError("must not contain control or bidirectional-formatting characters")
+    return text
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
+    AfterValidator(_visible),
+]
 
 
 def derived_id(prefix: str, *parts: str) -> str:
