@@ -17,9 +17,14 @@ from typing import Any
 import boto3
 import pytest
 
+from local.checker import check_table
 from tests.conftest import ROOT
 
 READY_WITHIN_SECONDS = 120
+# A safety net, not a measure: a busy machine may take long to answer, and only a stack that
+# stopped answering altogether should fail a test.
+REQUEST_TIMEOUT = 300
+TABLE = "BookTable"  # the local stack names each table by its logical id
 
 
 def free_port() -> int:
@@ -74,19 +79,20 @@ class LocalStack:
         *,
         user: str | None = "admin",
         authorization: str | None = None,
+        content_type: str = "application/json",
     ) -> Reply:
         """One HTTP request to the API, signed in as `user` (None: no token) unless
         `authorization` gives the header's value itself."""
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         request = urllib.request.Request(self.api_url + path, data=data, method=method)  # noqa: S310
         if data is not None:
-            request.add_header("Content-Type", "application/json")
+            request.add_header("Content-Type", content_type)
         if authorization is None and user is not None:
             authorization = self.token(user)
         if authorization is not None:
             request.add_header("Authorization", authorization)
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
                 payload = response.read()
                 status, headers = response.status, dict(response.headers)
         except urllib.error.HTTPError as error:
@@ -96,14 +102,22 @@ class LocalStack:
         is_json = "json" in headers.get("Content-Type", "application/json")
         return Reply(status, headers, json.loads(payload) if is_json else payload.decode())
 
-    def s3(self) -> Any:
+    def aws(self, service: str) -> Any:
+        """A client of the stack's emulator."""
         return boto3.client(
-            "s3",
+            service,  # type: ignore[call-overload]  # any service, not one of the typed names
             endpoint_url=self.aws_url,
             region_name="us-east-1",
             aws_access_key_id="local",
             aws_secret_access_key="local",
         )
+
+    def s3(self) -> Any:
+        return self.aws("s3")
+
+    def broken_invariants(self, *, strict_capacity: bool = True) -> list[str]:
+        """What the table checker finds wrong in the stack's whole table (nothing, we hope)."""
+        return check_table(self.aws("dynamodb"), TABLE, strict_capacity=strict_capacity)
 
     def wait_for_import(self, key: str, within: float = 60) -> dict[str, Any]:
         """Poll GET /imports?key=... until the newest import of the key has finished."""
@@ -174,3 +188,11 @@ def stack() -> Iterator[LocalStack]:
     running = start_stack(free_port(), free_port())
     yield running
     assert running.stop() == 0
+
+
+@pytest.fixture(scope="module")
+def invariants_checked(stack: LocalStack) -> Iterator[None]:
+    """For a module that writes to the shared stack: once its tests are done, the checker reads
+    the whole table and every invariant must hold. Imports may have lowered capacities."""
+    yield
+    assert stack.broken_invariants(strict_capacity=False) == []

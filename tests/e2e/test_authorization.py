@@ -19,6 +19,8 @@ from joserfc.jwk import RSAKey
 
 from tests.e2e.conftest import LocalStack
 
+pytestmark = pytest.mark.usefixtures("invariants_checked")
+
 CALLERS = ("admin", "own advisor", "other advisor", "no token", "bad token")
 
 # (method, path, body) -> status for admin, own advisor (adv-001), other advisor (adv-002),

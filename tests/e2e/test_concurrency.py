@@ -1,13 +1,19 @@
-"""Concurrent assignments over HTTP against the local stack, whose functions serve requests from
-several warm instances at once: whatever the interleaving, the book stays consistent.
+"""Concurrent assignments and imports over HTTP against the local stack, whose functions serve
+requests from several warm instances at once: whatever the interleaving, the book stays
+consistent.
 
-Each run imports its own small pool of advisors (some nearly full, one closed) and clients,
-hammers it with a seeded mix of assign and unassign requests from many threads, and then checks
-through the API alone that clients, advisors, listings, totals and histories all agree.
+Each run imports its own small pool of advisors (some nearly full, one closed) and clients, then
+hammers it with a seeded mix of assign and unassign requests from many threads while the same
+file is uploaded again and again with changed accounts (each import changes the totals of
+clients that are being assigned, reassigned and unassigned). Afterwards it checks through the
+API alone that clients, advisors, listings, totals and histories all agree, and the table
+checker reads the whole table and proves every invariant.
 """
 
 import json
 import random
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -36,11 +42,18 @@ Event = tuple[str, str | None, str | None, str]
 
 @dataclass(frozen=True)
 class Pool:
-    """The advisors and clients of one run, as the seed file declares them."""
+    """The advisors and clients of one run, as the seed file declares them; `revision` n of
+    the file raises every account by n cents."""
 
     run: int
     advisors: dict[str, tuple[int | None, bool]]
-    totals: dict[str, Decimal]
+    clients: list[str]
+
+    def totals(self, revision: int = 0) -> dict[str, Decimal]:
+        return {
+            client_id: sum(account_values(n, revision), Decimal(0))
+            for n, client_id in enumerate(self.clients)
+        }
 
     @property
     def closed(self) -> str:
@@ -50,7 +63,7 @@ class Pool:
     def limited(self) -> set[str]:
         return {a for a, (cap, accepting) in self.advisors.items() if cap is not None and accepting}
 
-    def seed_file(self) -> bytes:
+    def seed_file(self, revision: int = 0) -> bytes:
         advisors = [
             {
                 "id": advisor_id,
@@ -68,18 +81,19 @@ class Pool:
                 "last_name": f"Number {n}",
                 "accounts": [
                     {"id": f"acc-c{self.run}-{n:02d}-{k}", "type": "Brokerage", "value": float(v)}
-                    for k, v in enumerate(account_values(n))
+                    for k, v in enumerate(account_values(n, revision))
                 ],
             }
-            for n, client_id in enumerate(self.totals)
+            for n, client_id in enumerate(self.clients)
         ]
         return json.dumps({"financial_advisors": advisors, "clients": clients}).encode()
 
 
-def account_values(n: int) -> list[Decimal]:
-    """One to three account values with cents, different for every client."""
+def account_values(n: int, revision: int = 0) -> list[Decimal]:
+    """One to three account values with cents, different for every client and revision."""
     return [
         Decimal(f"{1000 * n + 137 * k + 1}.{(7 * n + 13 * k + 5) % 100:02d}")
+        + Decimal(revision) / 100
         for k in range(1 + n % 3)
     ]
 
@@ -89,7 +103,7 @@ def make_pool(run: int) -> Pool:
     return Pool(
         run=run,
         advisors={f"adv-c{run}-{n}": shape for n, shape in enumerate(shapes)},
-        totals={f"cli-c{run}-{n:02d}": sum(account_values(n), Decimal(0)) for n in range(CLIENTS)},
+        clients=[f"cli-c{run}-{n:02d}" for n in range(CLIENTS)],
     )
 
 
@@ -107,7 +121,7 @@ class Call:
 def plan_calls(pool: Pool) -> list[Call]:
     """A seeded mix of assignments (to any advisor of the pool) and unassignments."""
     chooser = random.Random(pool.run)  # noqa: S311
-    clients, advisors = sorted(pool.totals), sorted(pool.advisors)
+    clients, advisors = sorted(pool.clients), sorted(pool.advisors)
     calls = []
     for _ in range(REQUESTS):
         client_id = chooser.choice(clients)
@@ -172,10 +186,10 @@ def read_book(stack: LocalStack, pool: Pool) -> Book:
 
     listed_available = {a["advisor_id"] for a in read_all(stack, "/advisors")}
     return Book(
-        clients={c: get(f"/clients/{c}") for c in pool.totals},
+        clients={c: get(f"/clients/{c}") for c in pool.clients},
         advisors={a: get(f"/advisors/{a}") for a in pool.advisors},
         listings={a: read_all(stack, f"/advisors/{a}/clients") for a in pool.advisors},
-        histories={c: read_all(stack, f"/clients/{c}/assignments") for c in pool.totals},
+        histories={c: read_all(stack, f"/clients/{c}/assignments") for c in pool.clients},
         available=listed_available & set(pool.advisors),
     )
 
@@ -215,11 +229,12 @@ def advisor_counters_out_of_step(book: Book, pool: Pool) -> list[str]:
     return problems
 
 
-def totals_out_of_step(book: Book, pool: Pool) -> list[str]:
-    """(c) Totals agree everywhere: seed, client, listing entry and advisor total_assets."""
+def totals_out_of_step(book: Book, expected: dict[str, Decimal]) -> list[str]:
+    """(c) Totals agree everywhere: the last file imported, client, listing entry and advisor
+    total_assets."""
     problems = []
     for client_id, client in book.clients.items():
-        if Decimal(client["total_value"]) != pool.totals[client_id]:
+        if Decimal(client["total_value"]) != expected[client_id]:
             problems.append(f"{client_id}: total_value {client['total_value']}")
     for advisor_id, listing in book.listings.items():
         for entry in listing:
@@ -287,6 +302,45 @@ def assignments_missing_from_histories(book: Book, replies: list[tuple[Call, Rep
     return problems
 
 
+class Reimports(threading.Thread):
+    """Uploads the pool's file again and again, a new revision each time, each one once the
+    import before it has finished, until stopped; `finished` counts the imports done."""
+
+    def __init__(self, stack: LocalStack, pool: Pool, key: str) -> None:
+        super().__init__(name="reimports", daemon=True)
+        self._stack, self._pool, self._key = stack, pool, key
+        self._stopping = threading.Event()
+        self.finished = 0
+        self.failures: list[dict[str, Any]] = []
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(timeout=600)
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            revision = self.finished + 1
+            self._stack.s3().put_object(
+                Bucket=self._stack.bucket, Key=self._key, Body=self._pool.seed_file(revision)
+            )
+            imported = wait_for_imports(self._stack, self._key, count=revision + 1)
+            if imported["status"] != "SUCCEEDED":
+                self.failures.append(imported)
+            self.finished = revision
+
+
+def wait_for_imports(stack: LocalStack, key: str, count: int) -> dict[str, Any]:
+    """The newest import of `key`, once `count` imports of it exist and it has finished."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        items = stack.request("GET", f"/imports?key={key}&limit=100").body["items"]
+        if len(items) >= count and items[0]["status"] != "IN_PROGRESS":
+            newest: dict[str, Any] = items[0]
+            return newest
+        time.sleep(0.1)
+    raise AssertionError(f"import {count} of {key} did not finish")
+
+
 @pytest.fixture
 def fresh_stack() -> Iterator[LocalStack]:
     """A stack of its own for each run: the emulator copies a whole table for every transaction,
@@ -311,12 +365,18 @@ def test_concurrent_assignments_keep_the_book_consistent(
         CLIENTS,
     )
     calls = plan_calls(pool)
+    reimports = Reimports(stack, pool, key)
 
+    reimports.start()
     with ThreadPoolExecutor(max_workers=WORKERS) as executor:
         replies = list(zip(calls, executor.map(lambda call: send(stack, call), calls), strict=True))
+    reimports.stop()
 
     outcomes = Counter(f"{call.method} {reply.status}" for call, reply in replies)
     request.node.user_properties.append(("outcomes", dict(sorted(outcomes.items()))))
+    request.node.user_properties.append(("imports during the requests", reimports.finished))
+    assert reimports.failures == []
+    assert reimports.finished >= 1
     unexpected = [(c, r.status, r.body) for c, r in replies if not is_expected(c, r)]
     assert unexpected == []
     assert outcomes["PUT 200"] > 0
@@ -326,6 +386,7 @@ def test_concurrent_assignments_keep_the_book_consistent(
     book = read_book(stack, pool)
     assert memberships_disagreeing_with_clients(book) == []
     assert advisor_counters_out_of_step(book, pool) == []
-    assert totals_out_of_step(book, pool) == []
+    assert totals_out_of_step(book, pool.totals(reimports.finished)) == []
     assert histories_disagreeing_with_clients(book) == []
     assert assignments_missing_from_histories(book, replies) == []
+    assert stack.broken_invariants() == []

@@ -4,8 +4,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.e2e.conftest import LocalStack, free_port, start_stack
+
+pytestmark = pytest.mark.usefixtures("invariants_checked")
 
 SEED = json.loads((ROOT / "data.json").read_text())
 

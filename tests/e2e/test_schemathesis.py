@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, settings
 
 from tests.e2e.conftest import LocalStack
 
+pytestmark = pytest.mark.usefixtures("invariants_checked")
+
 MAX_EXAMPLES = 100
 
 
