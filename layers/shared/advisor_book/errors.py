@@ -22,7 +22,7 @@ class ConflictError(DomainError):
 
 
 class BadCursorError(DomainError):
-    """A next_token that was altered, expired or minted for another listing (400)."""
+    """A next_token that was altered, or minted for another listing or caller (400)."""
 
 
 class NotAuthenticatedError(DomainError):
