@@ -5,13 +5,32 @@ concurrent requests can both pass a condition that only one of them should. Real
 allows that: conditional writes are atomic and transactions serializable. The emulator here
 runs DynamoDB requests one at a time (every other service stays concurrent), so concurrent
 assignments against the local stack meet the same guarantees as in AWS.
+
+moto also backs up every table a transaction touches, whole (a deep copy), to restore it if the
+transaction is cancelled, so each transaction costs as much as the table is large. With requests
+one at a time nothing else can change those items meanwhile, so here a transaction backs up only
+the items it touches and puts exactly those back on cancellation: its cost no longer depends on
+the table's size. Everything else is moto's: the checks, the order, the cancellation reasons.
 """
 
+import copy
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from moto.core.model_instances import model_data
+from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb.exceptions import (
+    ConditionalCheckFailed,
+    MockValidationException,
+    MultipleTransactionsException,
+    TooManyTransactionsException,
+    TransactionCanceledException,
+    TransactWriteSingleOpException,
+)
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.table import Table
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -20,6 +39,10 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import BaseWSGIServer, make_server
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+_serialized = threading.local()
+"""`active` while this thread serves a DynamoDB request under SerializedDynamoDB's lock."""
 
 
 class SerializedDynamoDB:
@@ -35,9 +58,11 @@ class SerializedDynamoDB:
         if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
             return self._app(environ, start_response)
         with self._lock:
+            _serialized.active = True
             try:
                 return list(self._app(environ, start_response))
             finally:
+                _serialized.active = False
                 # moto keeps every item copy it makes for its dashboard, which nothing here
                 # reads; without this a long-running stack grows by gigabytes.
                 for model in model_data["dynamodb"].values():
@@ -45,10 +70,133 @@ class SerializedDynamoDB:
                     tracked.clear()
 
 
+class _TouchedItems:
+    """The items a transaction touches, as they were before it, to put back if it is cancelled."""
+
+    def __init__(self) -> None:
+        self._before: list[tuple[Table, DynamoType, DynamoType | None, Item | None]] = []
+        self._streams: dict[int, tuple[list[Any], int]] = {}
+
+    def keep(self, backend: DynamoDBBackend, table_name: str, key: dict[str, Any]) -> Item | None:
+        """Back up the item (and where its table's stream stands); the item as it is now."""
+        table = backend.get_table(table_name)
+        hash_key, range_key = backend.get_keys_value(table, key)
+        item = table.get_item(hash_key, range_key)
+        self._before.append((table, hash_key, range_key, copy.deepcopy(item)))
+        shard = table.stream_shard
+        if shard is not None and id(shard) not in self._streams:
+            self._streams[id(shard)] = (shard.items, len(shard.items))
+        return item
+
+    def restore(self) -> None:
+        for table, hash_key, range_key, item in reversed(self._before):
+            items: dict[Any, Any] = table.items
+            if range_key is None:
+                if item is None:
+                    items.pop(hash_key, None)
+                else:
+                    items[hash_key] = item
+            elif item is None:
+                items[hash_key].pop(range_key, None)
+            else:
+                items[hash_key][range_key] = item
+        for records, length in self._streams.values():
+            del records[length:]
+
+
+_moto_transact_write_items = DynamoDBBackend.transact_write_items
+
+
+def _transact_write_items(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    """moto's TransactWriteItems, step for step, with a backup of only the items it touches.
+
+    Valid only while no other request can run (SerializedDynamoDB); elsewhere moto's own runs.
+    As in moto, each item's condition is checked against the item as it was before the
+    transaction (an item may appear only once), and any failure restores every item.
+    """
+    if not getattr(_serialized, "active", False):
+        _moto_transact_write_items(backend, transact_items)
+        return
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    touched = _TouchedItems()
+    targets: set[tuple[str, str]] = set()
+    errors: list[tuple[str, str, dict[str, Any] | None] | tuple[None, None, None]] = []
+    try:
+        for transact_item in transact_items:
+            if len(transact_item) > 1:
+                raise TransactWriteSingleOpException()
+            original: dict[str, Any] | None = None
+            try:
+                op_type, op = next(iter(transact_item.items()))
+                if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+                    raise ValueError("Unsupported transaction operation")
+                table_name = op["TableName"]
+                names = op.get("ExpressionAttributeNames")
+                values = op.get("ExpressionAttributeValues")
+                condition = op.get("ConditionExpression")
+                if op_type == "Put":
+                    table = backend.get_table(table_name)
+                    key_attributes = [table.hash_key_attr, table.range_key_attr]
+                    key = {a: op["Item"][a] for a in key_attributes if a is not None}
+                else:
+                    key = op["Key"]
+                target = (str(table_name), str(dict(sorted(key.items()))))
+                if target in targets:
+                    raise MultipleTransactionsException()
+                targets.add(target)
+                current = touched.keep(backend, table_name, key)
+                if condition is not None and not (
+                    get_filter_expression(condition, names, values).expr(current)
+                ):
+                    wants_item = op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+                    if wants_item and current:
+                        original = current.to_json()["Attributes"]
+                    raise ConditionalCheckFailed(item=original)
+                if op_type == "Put":
+                    backend.put_item(
+                        table_name,
+                        op["Item"],
+                        condition_expression=condition,
+                        expression_attribute_names=names,
+                        expression_attribute_values=values,
+                    )
+                elif op_type == "Delete":
+                    backend.delete_item(
+                        table_name,
+                        key,
+                        condition_expression=condition,
+                        expression_attribute_names=names,
+                        expression_attribute_values=values,
+                    )
+                elif op_type == "Update":
+                    backend.update_item(
+                        table_name,
+                        key,
+                        update_expression=op["UpdateExpression"],
+                        condition_expression=condition,
+                        expression_attribute_names=names,
+                        expression_attribute_values=values,
+                    )
+                errors.append((None, None, None))
+            except (MultipleTransactionsException, MockValidationException):
+                raise
+            except ConditionalCheckFailed as error:
+                errors.append(("ConditionalCheckFailed", str(error.message), original))
+            except Exception as error:  # recorded as its item's reason, as moto does
+                errors.append((type(error).__name__, str(error), original))
+        if any(code is not None for code, _, _ in errors):
+            raise TransactionCanceledException(errors)
+    except BaseException:
+        touched.restore()
+        raise
+
+
 class Emulator:
     """moto server on host:port in a thread of this process."""
 
     def __init__(self, host: str, port: int) -> None:
+        DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign,assignment]
         app = SerializedDynamoDB(DomainDispatcherApplication(create_backend_app))
         self._server: BaseWSGIServer = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler
