@@ -11,6 +11,10 @@ transaction is cancelled, so each transaction costs as much as the table is larg
 one at a time nothing else can change those items meanwhile, so here a transaction backs up only
 the items it touches and puts exactly those back on cancellation: its cost no longer depends on
 the table's size. Everything else is moto's: the checks, the order, the cancellation reasons.
+
+moto's S3 event notifications carry no `versionId`; S3's do for a versioned bucket, and the
+ingest reads the version its event names. Without it, a file overwritten before its event was
+read would be imported as the file that replaced it. Here the events carry it, as in AWS.
 """
 
 import copy
@@ -36,6 +40,7 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
+from moto.s3 import notifications as s3_notifications
 from werkzeug.serving import BaseWSGIServer, make_server
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -192,11 +197,26 @@ def _transact_write_items(backend: DynamoDBBackend, transact_items: list[dict[st
         raise
 
 
+_moto_s3_event = s3_notifications._get_s3_event
+
+
+def _s3_event(
+    event_name: str, bucket: Any, key: Any, notification_id: str
+) -> dict[str, list[dict[str, Any]]]:
+    """moto's S3 event, with the object's version id when the bucket is versioned."""
+    event = _moto_s3_event(event_name, bucket, key, notification_id)
+    if bucket.is_versioned:
+        for record in event["Records"]:
+            record["s3"]["object"]["versionId"] = key.version_id
+    return event
+
+
 class Emulator:
     """moto server on host:port in a thread of this process."""
 
     def __init__(self, host: str, port: int) -> None:
         DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign,assignment]
+        s3_notifications._get_s3_event = _s3_event
         app = SerializedDynamoDB(DomainDispatcherApplication(create_backend_app))
         self._server: BaseWSGIServer = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler

@@ -1,6 +1,7 @@
 """End to end over HTTP: the local stack serves the template's API and imports S3 uploads."""
 
 import json
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -79,6 +80,50 @@ def test_uploads_outside_the_trigger_filter_are_not_imported(stack: LocalStack) 
     stack.wait_for_import("after-notes.json")
 
     assert stack.request("GET", "/imports?key=notes.txt").body["items"] == []
+
+
+def clients_only(prefix: str, count: int) -> bytes:
+    clients = [
+        {
+            "id": f"{prefix}-{n}",
+            "first_name": "Version",
+            "last_name": f"Number {n}",
+            "accounts": [{"type": "IRA", "value": n}],
+        }
+        for n in range(count)
+    ]
+    return json.dumps({"financial_advisors": [], "clients": clients}).encode()
+
+
+def test_a_file_overwritten_before_its_event_is_read_is_imported_as_itself(
+    stack: LocalStack,
+) -> None:
+    """S3 names the version in each event of a versioned bucket: two uploads to one key are
+    two imports, each of its own bytes, even when the second lands before the first is read."""
+    s3 = stack.s3()
+    key = "versions/book.json"
+    # Events are delivered one at a time: while this one is imported, both uploads below land.
+    s3.put_object(
+        Bucket=stack.bucket, Key="versions/busy.json", Body=clients_only("cli-busy", 3000)
+    )
+    s3.put_object(Bucket=stack.bucket, Key=key, Body=clients_only("cli-first", 2))
+    s3.put_object(Bucket=stack.bucket, Key=key, Body=clients_only("cli-second", 3))
+
+    deadline = time.monotonic() + 300
+    imports: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        imports = stack.request("GET", f"/imports?key={key}").body["items"]
+        if len(imports) == 2 and all(i["status"] != "IN_PROGRESS" for i in imports):
+            break
+        time.sleep(0.2)
+
+    assert len({i["import_id"] for i in imports}) == 2
+    assert sorted((i["status"], i["clients_upserted"]) for i in imports) == [
+        ("SUCCEEDED", 2),
+        ("SUCCEEDED", 3),
+    ]
+    assert stack.request("GET", "/clients/cli-first-1").status == 200
+    assert stack.request("GET", "/clients/cli-second-2").status == 200
 
 
 def test_assign_reassign_and_unassign_over_http(stack: LocalStack) -> None:
