@@ -1,4 +1,5 @@
-"""moto server, embedded, with DynamoDB's atomicity and without moto's dashboard memory.
+"""moto server, embedded, where it differs from AWS in ways the product depends on made to behave
+as AWS does, and without moto's dashboard memory.
 
 moto's DynamoDB backend checks a write's conditions and then applies it without a lock, so two
 concurrent requests can both pass a condition that only one of them should. Real DynamoDB never
@@ -15,6 +16,10 @@ the table's size. Everything else is moto's: the checks, the order, the cancella
 moto's S3 event notifications carry no `versionId`; S3's do for a versioned bucket, and the
 ingest reads the version its event names. Without it, a file overwritten before its event was
 read would be imported as the file that replaced it. Here the events carry it, as in AWS.
+
+moto's Cognito ignores an app client's ReadAttributes and WriteAttributes; Cognito enforces
+them when users read or write their own attributes with an access token. An advisor could
+otherwise give themselves another advisor's `custom:advisor_id`. Here they are enforced.
 """
 
 import copy
@@ -22,6 +27,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from moto.cognitoidp.exceptions import NotAuthorizedError
+from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser, CognitoIdpUserPoolClient
 from moto.core.model_instances import model_data
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
@@ -211,12 +218,59 @@ def _s3_event(
     return event
 
 
+def _app_client(backend: CognitoIdpBackend, access_token: str) -> CognitoIdpUserPoolClient | None:
+    """The app client an access token was issued to."""
+    for pool in backend.user_pools.values():
+        if access_token in pool.access_tokens:
+            client_id, _ = pool.access_tokens[access_token]
+            client: CognitoIdpUserPoolClient | None = pool.clients.get(client_id)
+            return client
+    return None
+
+
+_moto_update_user_attributes = CognitoIdpBackend.update_user_attributes
+_moto_get_user = CognitoIdpBackend.get_user
+
+
+def _update_user_attributes(
+    backend: CognitoIdpBackend, access_token: str, attributes: list[dict[str, str]]
+) -> None:
+    """UpdateUserAttributes as Cognito does it: an attribute the app client may not write
+    refuses the whole request, and nothing changes."""
+    client = _app_client(backend, access_token)
+    writable = client.extended_config.get("WriteAttributes") if client else None
+    if writable is not None and any(a["Name"] not in writable for a in attributes):
+        raise NotAuthorizedError("A client attempted to write unauthorized attribute")
+    _moto_update_user_attributes(backend, access_token, attributes)
+
+
+def _get_user(backend: CognitoIdpBackend, access_token: str) -> CognitoIdpUser:
+    """GetUser as Cognito answers it: only the attributes the app client may read (and `sub`)."""
+    user = _moto_get_user(backend, access_token)
+    client = _app_client(backend, access_token)
+    readable = client.extended_config.get("ReadAttributes") if client else None
+    if readable is None:
+        return user
+    shown = copy.copy(user)
+    shown.attributes = [a for a in user.attributes if a["Name"] in (*readable, "sub")]
+    return shown
+
+
+_AS_AWS_DOES: list[tuple[Any, str, Callable[..., Any]]] = [
+    (DynamoDBBackend, "transact_write_items", _transact_write_items),
+    (s3_notifications, "_get_s3_event", _s3_event),
+    (CognitoIdpBackend, "update_user_attributes", _update_user_attributes),
+    (CognitoIdpBackend, "get_user", _get_user),
+]
+"""moto's behaviour replaced in this process when an emulator is made (see the docstring)."""
+
+
 class Emulator:
     """moto server on host:port in a thread of this process."""
 
     def __init__(self, host: str, port: int) -> None:
-        DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign,assignment]
-        s3_notifications._get_s3_event = _s3_event
+        for owner, name, replacement in _AS_AWS_DOES:
+            setattr(owner, name, replacement)
         app = SerializedDynamoDB(DomainDispatcherApplication(create_backend_app))
         self._server: BaseWSGIServer = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler
