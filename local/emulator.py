@@ -1,5 +1,6 @@
 """moto server, embedded, where it differs from AWS in ways the product depends on made to behave
-as AWS does, and without moto's dashboard memory.
+as AWS does, and without moto's dashboard memory. The changes hold for the requests the emulator
+serves; moto used in-process elsewhere (by tests) keeps its own behaviour.
 
 moto's DynamoDB backend checks a write's conditions and then applies it without a lock, so two
 concurrent requests can both pass a condition that only one of them should. Real DynamoDB never
@@ -23,6 +24,7 @@ otherwise give themselves another advisor's `custom:advisor_id`. Here they are e
 """
 
 import copy
+import functools
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -53,12 +55,13 @@ from werkzeug.serving import BaseWSGIServer, make_server
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-_serialized = threading.local()
-"""`active` while this thread serves a DynamoDB request under SerializedDynamoDB's lock."""
+_serving = threading.local()
+"""`active` while this thread serves a request of the emulator (a DynamoDB one under the lock)."""
 
 
 class SerializedDynamoDB:
-    """WSGI middleware: one DynamoDB request at a time, response body included."""
+    """WSGI middleware: one DynamoDB request at a time, response body included; every request
+    is marked as the emulator's while it is served (see _within_emulator)."""
 
     def __init__(self, app: WsgiApp) -> None:
         self._app = app
@@ -67,19 +70,33 @@ class SerializedDynamoDB:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
-            return self._app(environ, start_response)
-        with self._lock:
-            _serialized.active = True
-            try:
-                return list(self._app(environ, start_response))
-            finally:
-                _serialized.active = False
-                # moto keeps every item copy it makes for its dashboard, which nothing here
-                # reads; without this a long-running stack grows by gigabytes.
-                for model in model_data["dynamodb"].values():
-                    tracked: list[Any] = getattr(model, "instances_tracked", [])
-                    tracked.clear()
+        _serving.active = True
+        try:
+            if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
+                return self._app(environ, start_response)
+            with self._lock:
+                try:
+                    return list(self._app(environ, start_response))
+                finally:
+                    # moto keeps every item copy it makes for its dashboard, which nothing here
+                    # reads; without this a long-running stack grows by gigabytes.
+                    for model in model_data["dynamodb"].values():
+                        tracked: list[Any] = getattr(model, "instances_tracked", [])
+                        tracked.clear()
+        finally:
+            _serving.active = False
+
+
+def _within_emulator(moto_version: Callable[..., Any], replacement: Callable[..., Any]) -> Any:
+    """`replacement` for the requests the emulator serves, moto's own anywhere else in this
+    process (tests that use moto in-process keep moto's behaviour)."""
+
+    @functools.wraps(replacement)
+    def dispatch(*args: Any, **kwargs: Any) -> Any:
+        chosen = replacement if getattr(_serving, "active", False) else moto_version
+        return chosen(*args, **kwargs)
+
+    return dispatch
 
 
 class _TouchedItems:
@@ -122,13 +139,10 @@ _moto_transact_write_items = DynamoDBBackend.transact_write_items
 def _transact_write_items(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
     """moto's TransactWriteItems, step for step, with a backup of only the items it touches.
 
-    Valid only while no other request can run (SerializedDynamoDB); elsewhere moto's own runs.
-    As in moto, each item's condition is checked against the item as it was before the
-    transaction (an item may appear only once), and any failure restores every item.
+    Valid only while no other request can run (SerializedDynamoDB). As in moto, each item's
+    condition is checked against the item as it was before the transaction (an item may
+    appear only once), and any failure restores every item.
     """
-    if not getattr(_serialized, "active", False):
-        _moto_transact_write_items(backend, transact_items)
-        return
     if len(transact_items) > 100:
         raise TooManyTransactionsException()
     touched = _TouchedItems()
@@ -257,10 +271,18 @@ def _get_user(backend: CognitoIdpBackend, access_token: str) -> CognitoIdpUser:
 
 
 _AS_AWS_DOES: list[tuple[Any, str, Callable[..., Any]]] = [
-    (DynamoDBBackend, "transact_write_items", _transact_write_items),
-    (s3_notifications, "_get_s3_event", _s3_event),
-    (CognitoIdpBackend, "update_user_attributes", _update_user_attributes),
-    (CognitoIdpBackend, "get_user", _get_user),
+    (
+        DynamoDBBackend,
+        "transact_write_items",
+        _within_emulator(_moto_transact_write_items, _transact_write_items),
+    ),
+    (s3_notifications, "_get_s3_event", _within_emulator(_moto_s3_event, _s3_event)),
+    (
+        CognitoIdpBackend,
+        "update_user_attributes",
+        _within_emulator(_moto_update_user_attributes, _update_user_attributes),
+    ),
+    (CognitoIdpBackend, "get_user", _within_emulator(_moto_get_user, _get_user)),
 ]
 """moto's behaviour replaced in this process when an emulator is made (see the docstring)."""
 
