@@ -190,7 +190,7 @@ class _RequestTimeoutError(Error):
     reason = "Request Timeout"
 
 
-def error_body(code: str, message: str) -> bytes:
+def _error_body(code: str, message: str) -> bytes:
     """The API's error body, which the gateway's own refusals carry too."""
     return json.dumps({"error": {"code": code, "message": message}}).encode()
 
@@ -255,7 +255,7 @@ class _ErrorTask(ErrorTask):
     def execute(self) -> None:
         request = cast(_Request, self.request)
         status, code, message = _refusal(request.error)
-        body = error_body(code, message)
+        body = _error_body(code, message)
         self.version = "1.1"  # the server's, whatever the request said (if it was read)
         self.status = _status_line(status)
         self.response_headers = [("Content-Type", "application/json")]
