@@ -221,7 +221,10 @@ def main() -> int:
         if imported is not None:
             cognito.seed_users(_advisor_ids(refs))
             print(_banner(settings, imported, cognito.id_token(cognito.ADMIN_USER)), flush=True)
-            stopping.wait()
+            # Never block without a timeout: a signal may land on any thread, and Python runs
+            # its handler in the main thread only once that thread runs again.
+            while not stopping.wait(timeout=1):
+                pass
     finally:
         print("stopping...", flush=True)
         if server is not None:
