@@ -17,7 +17,8 @@ def main(argv: list[str]) -> int:
         signal.signal(signum, lambda *_: stopping.set())
     emulator = Emulator("127.0.0.1", int(port))
     emulator.start()
-    stopping.wait()
+    while not stopping.wait(timeout=1):  # a signal may land on any thread (see local.stack)
+        pass
     emulator.stop()
     return 0
 
