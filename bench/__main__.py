@@ -1,5 +1,6 @@
-"""`make bench`: cold starts, DynamoDB round trips, ingest throughput and memory, each against
-a baseline measured in the same run, with the targets beside the figures.
+"""`make bench`: cold starts, DynamoDB round trips, ingest throughput and memory, and assignment
+latency as the book grows, each against a baseline measured in the same run, with the targets
+beside the figures.
 
     python -m bench        (after `sam build`, for the layer's zipped size)
 
@@ -14,6 +15,9 @@ Settings (environment):
                         small one has 2000)
   BENCH_RUNS            measured rounds of the cold imports (default 9, at least 7)
   BENCH_LATENCY_CALLS   warm calls per route for the latency (default 200)
+  BENCH_ASSIGN_CLIENTS  clients in the large book of the assignment latency (default 200000;
+                        the small one has 2000)
+  BENCH_ASSIGN_CALLS    timed assignments per book (default 200)
 """
 
 import json
@@ -27,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import ROOT, cold_import, ingest
+from bench import ROOT, assignments, cold_import, ingest
 
 LAYER_BUILD = ROOT / ".aws-sam" / "build" / "SharedLayer"
 MB = 1024 * 1024
@@ -37,6 +41,7 @@ WRITES = ("assign", "reassign", "unassign")
 MAX_COLD_RATIO = 1.5
 MIN_SPEEDUP = 8.0
 MAX_RSS_RATIO = 1.3
+MAX_ASSIGN_RATIO = 1.5
 
 
 def _setting(name: str, default: int, minimum: int = 1) -> int:
@@ -164,6 +169,24 @@ def table(
             _verdict(figures["rss_ratio"] <= MAX_RSS_RATIO),
         ),
     ]
+    assigned = results["assignments"]
+    for book in (assigned["small"], assigned["large"]):
+        rows.append(
+            (
+                f"assignment latency, local emulator: {book['clients']:,} clients",
+                f"p50 {book['p50_ms']} ms, p99 {book['p99_ms']} ms",
+                "",
+                "",
+            )
+        )
+    rows.append(
+        (
+            "assignment latency: p50 ratio, large book to small",
+            f"{assigned['p50_ratio']}",
+            f"<= {MAX_ASSIGN_RATIO}",
+            _verdict(assigned["p50_ratio"] <= MAX_ASSIGN_RATIO),
+        )
+    )
     for route, latency in results["latency_ms"].items():
         rows.append(
             (
@@ -202,6 +225,8 @@ def main() -> int:
     rss_large = _setting("BENCH_RSS_CLIENTS", 200_000)
     runs = _setting("BENCH_RUNS", 9, minimum=7)
     latency_calls = _setting("BENCH_LATENCY_CALLS", 200, minimum=10)
+    assign_clients = _setting("BENCH_ASSIGN_CLIENTS", 200_000, minimum=assignments.SMALL_BOOK)
+    assign_calls = _setting("BENCH_ASSIGN_CALLS", 200, minimum=10)
 
     layer = layer_zip_mb()
     cold = _timed(
@@ -219,10 +244,19 @@ def main() -> int:
         f"ingest ({clients:,} clients vs the PutItem loop; RSS {rss_small:,} and {rss_large:,})",
         lambda: ingest.summary(clients, rss_small, rss_large, log=log),
     )
+
+    def log_book(book: dict[str, Any]) -> None:
+        _progress(f"  {book['clients']:,} clients: p50 {book['p50_ms']} ms")
+
+    assigned = _timed(
+        f"assignment latency ({assignments.SMALL_BOOK:,} and {assign_clients:,} clients)",
+        lambda: assignments.summary(assign_clients, assign_calls, log=log_book),
+    )
     results: dict[str, Any] = {
         "cold_import": cold,
         "ddb_requests": handlers["ddb_requests"],
         "ingest": ingested,
+        "assignments": assigned,
         "latency_ms": handlers["latency_ms"],
         "layer_zip_mb": layer,
     }

@@ -40,13 +40,18 @@ def _free_port() -> int:
 
 
 @contextmanager
-def emulator() -> Iterator[str]:
-    """moto server in its own process; yields its URL."""
+def emulator(*, local: bool = False) -> Iterator[str]:
+    """moto server in its own process; yields its URL. With `local`, the local stack's own
+    emulator (local.emulator: DynamoDB requests one at a time, transactions that back up only
+    their items) instead of moto's plain server."""
     port = _free_port()
+    command = (
+        [sys.executable, "-m", "bench.emulator", str(port)]
+        if local
+        else [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+    )
     process = subprocess.Popen(  # noqa: S603
-        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -158,6 +163,14 @@ def measure(url: str, clients: int, workdir: Path, *, baseline: bool = False) ->
     """Generate a file of `clients` clients, upload it to the emulator (reset first), and import
     it in a fresh process: by the ingest handler, whose environment is the function's own from
     the template (as Lambda starts it), or with `baseline` by the plain PutItem loop."""
+    return load(url, clients, workdir, baseline=baseline)[1]
+
+
+def load(
+    url: str, clients: int, workdir: Path, *, baseline: bool = False
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """What `measure` does; the template's resources in the emulator (their !Ref values) with
+    the figures."""
     import boto3
 
     from local import template
@@ -181,7 +194,7 @@ def measure(url: str, clients: int, workdir: Path, *, baseline: bool = False) ->
     measured["clients"] = clients
     measured["file_mb"] = round(path.stat().st_size / 1e6, 1)
     measured["importer"] = "baseline" if baseline else "handler"
-    return measured
+    return refs, measured
 
 
 def summary(

@@ -7,8 +7,9 @@ as a REST API's Cognito authorizer without scopes does: signature (the pool's ke
 (this pool), `token_use` "id" and expiry; then hands the claims to the function as API Gateway
 does (local.events.authorizer_claims), beside the token itself in the Authorization header.
 
-Locally every user has the same password (below), and the stack seeds an admin and one user per
-advisor, named by the advisor's id.
+The app client is made with the template's ReadAttributes and WriteAttributes, which the
+emulator enforces as Cognito does (local.emulator). Locally every user has the same password
+(below), and the stack seeds an admin and one user per advisor, named by the advisor's id.
 """
 
 import json
@@ -57,6 +58,8 @@ def provision_user_pools() -> dict[str, str]:
             UserPoolId=refs[properties["UserPoolId"]["Ref"]],
             ClientName=logical_id,
             ExplicitAuthFlows=properties.get("ExplicitAuthFlows", []),
+            # What users may read and write of their own attributes (the emulator enforces it).
+            **{k: properties[k] for k in ("ReadAttributes", "WriteAttributes") if k in properties},
         )["UserPoolClient"]["ClientId"]
     for resource in template.resources_of_type("AWS::Cognito::UserPoolGroup").values():
         properties = resource["Properties"]

@@ -19,6 +19,8 @@ from typing import Any
 from local import iam, template
 
 Handler = Callable[[dict[str, Any], Any], Any]
+INSTANCES_PER_FUNCTION = 8
+"""How many instances of one function may serve events at once (a pool's default limit)."""
 
 
 @dataclass
@@ -127,7 +129,10 @@ class FunctionPool:
     """
 
     def __init__(
-        self, function: template.Function, refs: Mapping[str, str], limit: int = 8
+        self,
+        function: template.Function,
+        refs: Mapping[str, str],
+        limit: int = INSTANCES_PER_FUNCTION,
     ) -> None:
         self.function = function
         self._refs = refs

@@ -39,6 +39,9 @@ class StackSettings:
         default_factory=lambda: os.environ.get("LOCAL_SEED_BUCKET", "advisor-book-seed")
     )
     seed_file: str = field(default_factory=lambda: os.environ.get("LOCAL_SEED_FILE", "data.json"))
+    read_timeout: int = field(
+        default_factory=lambda: int(os.environ.get("LOCAL_API_READ_TIMEOUT", "30"))
+    )
 
     @property
     def aws_url(self) -> str:
@@ -190,6 +193,7 @@ def main() -> int:
             return 1
     sys.path.insert(0, str(template.ROOT / "layers" / "shared"))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the emulator's access log
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # busy moments are expected
     emulator = Emulator(HOST, settings.aws_port)
     emulator.start()
     _use_emulator(settings)
@@ -210,18 +214,21 @@ def main() -> int:
             stage=template.parameter_default("Stage"),
             verifiers=cognito.verifiers(settings.aws_url, REGION, refs),
         )
-        server = serve(gateway, HOST, settings.api_port)
-        threading.Thread(target=server.serve_forever, name="api", daemon=True).start()
+        api_functions = {route.function for route in template.routes()}
+        server = serve(gateway, HOST, settings.api_port, len(api_functions), settings.read_timeout)
+        server.start()
         imported = import_seed_file(settings, refs, stopping)
         if imported is not None:
             cognito.seed_users(_advisor_ids(refs))
             print(_banner(settings, imported, cognito.id_token(cognito.ADMIN_USER)), flush=True)
-            stopping.wait()
+            # Never block without a timeout: a signal may land on any thread, and Python runs
+            # its handler in the main thread only once that thread runs again.
+            while not stopping.wait(timeout=1):
+                pass
     finally:
         print("stopping...", flush=True)
         if server is not None:
-            server.shutdown()
-            server.server_close()
+            server.stop()
         for drain in drains:
             drain.stop()
         for drain in drains:

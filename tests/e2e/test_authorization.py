@@ -9,14 +9,20 @@ import base64
 import gzip
 import json
 import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import moto
 import pytest
+from botocore.exceptions import ClientError
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from local.cognito import LOCAL_PASSWORD
 from tests.e2e.conftest import LocalStack
 
 pytestmark = pytest.mark.usefixtures("invariants_checked")
@@ -153,3 +159,91 @@ def test_an_undeclared_method_needs_a_token_before_it_is_refused(stack: LocalSta
 
     assert anonymous.status == 401
     assert signed_in.status == 405
+
+
+@dataclass
+class PoolUser:
+    """A user of the local pool of its own (no other test's user is touched), for adv-001."""
+
+    cognito: Any
+    sign_in: Callable[[], dict[str, str]]
+    """Tokens from the template's app client, as signing in gives them."""
+
+
+@pytest.fixture
+def advisor_user(stack: LocalStack) -> PoolUser:
+    cognito = boto3.client(
+        "cognito-idp",
+        endpoint_url=stack.aws_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    (pool,) = cognito.list_user_pools(MaxResults=10)["UserPools"]
+    (client,) = cognito.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
+    username = f"adv-001-{uuid.uuid4().hex[:8]}"
+    cognito.admin_create_user(
+        UserPoolId=pool["Id"],
+        Username=username,
+        UserAttributes=[
+            {"Name": "custom:advisor_id", "Value": "adv-001"},
+            {"Name": "phone_number", "Value": "+15555550100"},  # not readable by the client
+        ],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool["Id"], Username=username, Password=LOCAL_PASSWORD, Permanent=True
+    )
+    cognito.admin_add_user_to_group(UserPoolId=pool["Id"], Username=username, GroupName="advisor")
+
+    def sign_in() -> dict[str, str]:
+        tokens = cognito.admin_initiate_auth(
+            UserPoolId=pool["Id"],
+            ClientId=client["ClientId"],
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": LOCAL_PASSWORD},
+        )["AuthenticationResult"]
+        return {"AccessToken": tokens["AccessToken"], "IdToken": tokens["IdToken"]}
+
+    return PoolUser(cognito, sign_in)
+
+
+def test_an_advisor_cannot_write_their_own_advisor_id(
+    books: LocalStack, advisor_user: PoolUser
+) -> None:
+    """The app client's WriteAttributes leave out custom:advisor_id: setting it with one's own
+    access token is refused whole, and the user keeps their advisor id and their book only."""
+    access_token = advisor_user.sign_in()["AccessToken"]
+
+    with pytest.raises(ClientError) as refused:
+        advisor_user.cognito.update_user_attributes(
+            AccessToken=access_token,
+            UserAttributes=[
+                {"Name": "name", "Value": "Ada"},
+                {"Name": "custom:advisor_id", "Value": "adv-002"},
+            ],
+        )
+
+    assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+    id_token = advisor_user.sign_in()["IdToken"]
+    claims = json.loads(_segments(id_token)[1])
+    assert claims["custom:advisor_id"] == "adv-001"
+    assert "name" not in claims
+    for path in ("/advisors/adv-002/clients", "/clients/cli-0011"):
+        assert books.request("GET", path, authorization=id_token).status == 404
+    assert books.request("GET", "/clients/cli-0010", authorization=id_token).status == 200
+
+
+def test_an_advisor_writes_and_reads_only_what_the_app_client_allows(
+    stack: LocalStack, advisor_user: PoolUser
+) -> None:
+    access_token = advisor_user.sign_in()["AccessToken"]
+
+    advisor_user.cognito.update_user_attributes(
+        AccessToken=access_token, UserAttributes=[{"Name": "name", "Value": "Ada"}]
+    )
+    user = advisor_user.cognito.get_user(AccessToken=access_token)
+
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert attributes.pop("sub")
+    assert attributes == {"name": "Ada", "custom:advisor_id": "adv-001"}  # no phone_number
