@@ -18,6 +18,8 @@ import pytest
 
 from tests.e2e.conftest import LocalStack
 
+pytestmark = pytest.mark.usefixtures("invariants_checked")
+
 SAFETY_SECONDS = 180  # a generous net: the answers come long before, or never
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 MAX_HEADER_BYTES = 10 * 1024  # API Gateway's limit on the request line and headers
