@@ -13,7 +13,9 @@ MAX_RECORD_DEPTH or MAX_RECORD_EVENTS, and cuts every error of the report to a b
 An import survives S3's at-least-once delivery and Lambda's retries: the same object is one
 import, held by one invocation at a time through a lease on its status item; progress is
 checkpointed every CHECKPOINT_EVERY records, and when the invocation runs low on time the
-import is checkpointed and continued by a new invocation from there.
+import is checkpointed and continued by a new invocation from there. An import whose every
+attempt failed ends FAILED: after MAX_ATTEMPTS invocations that never finished it, or once the
+events AWS gave up on come back (`fail_import`).
 """
 
 import hashlib
@@ -22,7 +24,7 @@ import re
 import sys
 import threading
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -37,6 +39,7 @@ from advisor_book.imports import import_id_for
 from advisor_book.models import (
     Account,
     ImportStatus,
+    InvocationRecord,
     RecordError,
     SeedAdvisor,
     SeedClient,
@@ -64,6 +67,10 @@ WRITERS = 8
 CHECKPOINT_EVERY = 10_000
 LEASE = timedelta(minutes=5)
 RESERVE_MS = 60_000
+MAX_ATTEMPTS = 3
+"""Invocations that may take an import and end without finishing or pausing it (out of memory,
+out of time, crashed) before the next one marks it FAILED instead of trying again: as many as
+Lambda gives an S3 event (the first try and 2 retries) and SQS a continuation (maxReceiveCount)."""
 
 Event = tuple[str, Any]
 OpenStream = Callable[[], IO[bytes]]
@@ -564,6 +571,14 @@ def run_import(
         return stored
     started = progress.status
     report = ImportReport.resumed(progress.status)
+    if progress.unfinished_attempts >= MAX_ATTEMPTS:
+        report.failure = (
+            f"every attempt failed: {progress.unfinished_attempts} invocations took the import "
+            "and ended without finishing it (out of memory, out of time or a crash)"
+        )
+        finished = report.status(started)
+        repo.finish_import(finished, owner=owner)
+        return finished
     try:
         if not progress.checked:
             check_structure(open_stream())
@@ -606,3 +621,43 @@ def run_import(
     finished = report.status(started)
     repo.finish_import(finished, owner=owner)
     return finished
+
+
+# --- Imports whose every attempt failed -----------------------------------------------------
+
+
+def failed_invocation_reason(record: InvocationRecord) -> str:
+    """Why an asynchronous invocation failed for good, from its destination record."""
+    context = record.request_context
+    reason = f"every attempt failed ({context.condition}, {context.approximate_invoke_count} tries)"
+    error = record.response_payload
+    if error is not None:
+        described = ": ".join(part for part in (error.error_type, error.error_message) if part)
+        reason = f"{reason}: {described}" if described else reason
+    return reason
+
+
+def fail_import(
+    repo: BookRepository, job: ImportJob, *, failed_owners: Sequence[str], reason: str
+) -> ImportStatus:
+    """Mark an import FAILED with `reason` once every attempt at it failed (its event reached
+    the function's on-failure destination, or its continuation the dead-letter redrive), and
+    return its status.
+
+    An import no attempt got as far as claiming is created FAILED, so the upload still has a
+    status that says why. A finished import, or one another invocation is running now, is
+    left as it is. The counts and rejections so far are kept.
+    """
+    now = utc_now()
+    stored = repo.get_import(job.import_id)
+    started = stored or ImportStatus.started(job.import_id, job.bucket, job.key, now)
+    if started.status != "IN_PROGRESS":
+        return started
+    report = ImportReport.resumed(started)
+    report.failure = reason
+    failed = report.status(started)
+    if repo.fail_import(failed, failed_owners=failed_owners, now=now, new=stored is None):
+        return failed
+    current = repo.get_import(job.import_id)
+    assert current is not None
+    return current
