@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import ROOT, child_result, ingest
+from local.emulator_process import emulator_process
 
 # local.generate_seed: every fifth advisor has no capacity, and these two accept new clients.
 ADVISORS = ("adv-000005", "adv-000010")
@@ -110,7 +111,7 @@ def summary(
 ) -> dict[str, Any]:
     """The `assignments` figures of `make bench`: latency with a small and a large book, and
     the ratio of their medians (1 when the size of the book does not matter)."""
-    with ingest.emulator(local=True) as url, tempfile.TemporaryDirectory() as folder:
+    with emulator_process(local=True) as url, tempfile.TemporaryDirectory() as folder:
         small_book = measure(url, SMALL_BOOK, calls, Path(folder))
         log(small_book)
         large_book = measure(url, large, calls, Path(folder))
@@ -132,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         job = json.loads(args.run)
         print(json.dumps(run(job["refs"], job["clients"], job["calls"])))
         return 0
-    with ingest.emulator(local=True) as url, tempfile.TemporaryDirectory() as workdir:
+    with emulator_process(local=True) as url, tempfile.TemporaryDirectory() as workdir:
         for clients in args.clients:
             print(json.dumps(measure(url, clients, args.calls, Path(workdir))), flush=True)
     return 0

@@ -14,62 +14,18 @@ each client put as one item with PutItem, one request after the other.
 import argparse
 import json
 import os
-import resource
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bench import ROOT, child_result
+from bench import ROOT, child_result, peak_rss_mb
+from local.emulator_process import emulator_process, reset
 
 BUCKET = "advisor-book-seed"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def emulator(*, local: bool = False) -> Iterator[str]:
-    """moto server in its own process; yields its URL. With `local`, the local stack's own
-    emulator (local.emulator: DynamoDB requests one at a time, transactions that back up only
-    their items) instead of moto's plain server."""
-    port = _free_port()
-    command = (
-        [sys.executable, "-m", "bench.emulator", str(port)]
-        if local
-        else [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
-    )
-    process = subprocess.Popen(  # noqa: S603
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(url + "/moto-api/", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def reset(url: str) -> None:
-    request = urllib.request.Request(url + "/moto-api/reset", method="POST")  # noqa: S310
-    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
 
 
 def use_emulator(url: str) -> None:
@@ -118,7 +74,7 @@ def run_one(url: str, refs: dict[str, str], key: str, version_id: str | None) ->
         "records": records,
         "seconds": round(seconds, 2),
         "records_per_s": round(records / seconds, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -144,7 +100,7 @@ def run_baseline(url: str, refs: dict[str, str], key: str) -> dict[str, Any]:
         "records": records,
         "seconds": round(seconds, 2),
         "records_per_s": round(records / seconds, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -208,7 +164,7 @@ def summary(
     Throughput: the handler and the baseline over the same file of `clients` clients. Memory:
     the handler's peak RSS on a `rss_small` and on a `rss_large` client file.
     """
-    with emulator() as url, tempfile.TemporaryDirectory() as folder:
+    with emulator_process() as url, tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
         small = measure(url, rss_small, workdir)
         log(small)
@@ -252,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         job = json.loads(args.run_baseline)
         print(json.dumps(run_baseline(job["url"], job["refs"], job["key"])))
         return 0
-    with emulator() as url, tempfile.TemporaryDirectory() as workdir:
+    with emulator_process() as url, tempfile.TemporaryDirectory() as workdir:
         for clients in args.clients:
             print(json.dumps(measure(url, clients, Path(workdir))), flush=True)
             if args.baseline:

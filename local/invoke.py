@@ -1,5 +1,6 @@
-"""Runs a function's handler in this process, as Lambda would: its module loaded once with the
-function's environment from the template, and called with an event and a Lambda context.
+"""Runs a function's handler as Lambda would: its module loaded once with the function's
+environment from the template, and called with an event and a Lambda context; in a pool of
+instance processes, each held to the function's timeout.
 """
 
 import importlib.util
@@ -23,6 +24,11 @@ INSTANCES_PER_FUNCTION = 8
 """How many instances of one function may serve events at once (a pool's default limit)."""
 
 
+def function_arn(name: str) -> str:
+    """A local function's ARN, in the emulator's region and account."""
+    return f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
+
+
 @dataclass
 class LambdaContext:
     """The attributes of the Lambda context object that handlers and Powertools read."""
@@ -38,7 +44,7 @@ class LambdaContext:
 
     @property
     def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:us-east-1:123456789012:function:{self.function_name}"
+        return function_arn(self.function_name)
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self.timeout_seconds - (time.monotonic() - self._started)) * 1000))
@@ -75,6 +81,7 @@ def _serve_instance(logical_id: str, refs: dict[str, str], connection: Connectio
     # The emulator enforces no IAM; here a call the function's role does not grant is refused.
     iam.RoleAudit.enforce_in_this_process(logical_id, refs)
     _, handler = load_handler(logical_id, refs)
+    connection.send(_READY)
     while True:
         try:
             event, context_fields = connection.recv()
@@ -83,11 +90,24 @@ def _serve_instance(logical_id: str, refs: dict[str, str], connection: Connectio
         try:
             connection.send((True, handler(event, LambdaContext(**context_fields))))
         except Exception as error:  # reported to the caller, as Lambda reports a failed invoke
-            connection.send((False, f"{type(error).__name__}: {error}"))
+            connection.send((False, (type(error).__name__, str(error))))
+
+
+_READY = "ready"
 
 
 class InvocationError(Exception):
-    """The handler raised: Lambda would report the invocation as failed."""
+    """The invocation failed, as Lambda reports it: the handler raised (`error_type` is the
+    exception's class), or the runtime itself failed (Runtime.ExitError, Sandbox.Timedout)."""
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(f"{error_type}: {message}")
+        self.error_type = error_type
+        self.error_message = message
+
+
+class InstanceLostError(InvocationError):
+    """The instance is gone (its process died, or was stopped for running out of time)."""
 
 
 class _Instance:
@@ -105,18 +125,45 @@ class _Instance:
         )
         self._process.start()
         child.close()
+        self._ready = False
 
-    def invoke(self, event: dict[str, Any], context_fields: dict[str, Any]) -> Any:
-        self._connection.send((event, context_fields))
-        succeeded, value = self._connection.recv()
+    def invoke(
+        self, event: dict[str, Any], context_fields: dict[str, Any], timeout_seconds: float
+    ) -> Any:
+        """The handler's answer; InvocationError if it raised. The clock starts once the
+        function is loaded (Lambda times its init apart). Past the timeout, or when the process
+        died, InstanceLostError: the caller stops the instance, as Lambda stops it."""
+        request_id = context_fields["aws_request_id"]
+        try:
+            if not self._ready:
+                self._ready = self._connection.recv() == _READY
+            self._connection.send((event, context_fields))
+            if not self._connection.poll(timeout_seconds):
+                raise InstanceLostError(
+                    "Sandbox.Timedout",
+                    f"RequestId: {request_id} Error: Task timed out after "
+                    f"{timeout_seconds:.2f} seconds",
+                )
+            succeeded, value = self._connection.recv()
+        except (EOFError, OSError) as error:
+            self._process.join(timeout=5)
+            code = self._process.exitcode
+            how = f"signal: {-code}" if code is not None and code < 0 else f"exit status {code}"
+            raise InstanceLostError(
+                "Runtime.ExitError",
+                f"RequestId: {request_id} Error: Runtime exited with error: {how}",
+            ) from error
         if not succeeded:
-            raise InvocationError(value)
+            raise InvocationError(*value)
         return value
 
     def stop(self) -> None:
         self._connection.close()
         self._process.terminate()
         self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(timeout=5)
 
 
 class FunctionPool:
@@ -173,9 +220,10 @@ class FunctionPool:
                     "timeout_seconds": self.function.timeout_seconds,
                     "aws_request_id": request_id or str(uuid.uuid4()),
                 },
+                self.function.timeout_seconds,
             )
-        except (EOFError, OSError):
-            healthy = False  # the instance died, as a Lambda environment can
+        except InstanceLostError:
+            healthy = False  # the instance died or ran out of time, as a Lambda one can
             raise
         finally:
             self._release(instance, healthy)

@@ -3,23 +3,32 @@
 Two kinds of trigger: a bucket's ObjectCreated notifications, which the emulator sends to a
 queue this stack creates for them, and an SQS event source mapping declared in the template.
 Each queue is drained into its function as Lambda would invoke it (the S3 notification as is;
-SQS messages as an SQS event). A failed event is tried three times in all, with the same
-request id each time, as Lambda's retries keep it.
+SQS messages as an SQS event), and a failed event ends as it would in AWS:
+
+- an S3 notification is an asynchronous invocation: tried again with the same request id up to
+  the function's MaximumRetryAttempts, then the record Lambda writes of the failure is sent to
+  its on-failure destination (EventInvokeConfig), and the event is dropped;
+- an SQS message stays on its queue to be received again, until the queue's redrive policy
+  moves it to its dead-letter queue.
+
+Retries come at once here, where Lambda waits a minute or two between the tries of an event
+and SQS the queue's visibility timeout.
 """
 
 import json
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from local import template
-from local.invoke import FunctionPool
+from local.invoke import FunctionPool, InvocationError
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
-MAX_ATTEMPTS = 3
 ToEvent = Callable[[dict[str, Any]], dict[str, Any] | None]
 
 
@@ -62,17 +71,64 @@ def sqs_event(queue_arn: str) -> ToEvent:
     return to_event
 
 
+@dataclass(frozen=True)
+class AsyncInvocation:
+    """How Lambda treats the events of a queue it was handed asynchronously: `attempts` tries,
+    then a failure record to the `on_failure` queue (URL), if there is one."""
+
+    function_arn: str
+    attempts: int
+    on_failure: str | None
+
+
+def failure_record(
+    event: dict[str, Any], request_id: str, function_arn: str, attempts: int, error: InvocationError
+) -> dict[str, Any]:
+    """The record Lambda sends an on-failure destination when an asynchronous invocation failed
+    its every try (the invocation record of AWS's "Capturing records of Lambda asynchronous
+    invocations")."""
+    return {
+        "version": "1.0",
+        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "requestContext": {
+            "requestId": request_id,
+            "functionArn": f"{function_arn}:$LATEST",
+            "condition": "RetriesExhausted",
+            "approximateInvokeCount": attempts,
+        },
+        "requestPayload": event,
+        "responseContext": {
+            "statusCode": 200,
+            "executedVersion": "$LATEST",
+            "functionError": "Unhandled",
+        },
+        "responsePayload": {
+            "errorMessage": error.error_message,
+            "errorType": error.error_type,
+            "requestId": request_id,
+            "stackTrace": [],
+        },
+    }
+
+
 class QueueDrain(threading.Thread):
-    """One queue drained into one function."""
+    """One queue drained into one function. With `invocation`, the queue stands for Lambda's
+    own queue of asynchronous events; without, it is an SQS event source."""
 
     def __init__(
-        self, sqs: "SQSClient", queue_url: str, pool: FunctionPool, to_event: ToEvent
+        self,
+        sqs: "SQSClient",
+        queue_url: str,
+        pool: FunctionPool,
+        to_event: ToEvent,
+        invocation: AsyncInvocation | None = None,
     ) -> None:
         super().__init__(name=f"drain-{queue_url.rsplit('/', 1)[-1]}", daemon=True)
         self._sqs = sqs
         self._queue_url = queue_url
         self._pool = pool
         self._to_event = to_event
+        self._invocation = invocation
         self._stopping = threading.Event()
 
     def stop(self) -> None:
@@ -97,18 +153,27 @@ class QueueDrain(threading.Thread):
     def _deliver(self, message: dict[str, Any]) -> None:
         attempts = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
         event = self._to_event(message)
-        done = True
         if event is not None:
             try:
                 self._pool.invoke(event, request_id=message["MessageId"])
-            except Exception as error:
+            except InvocationError as error:
                 print(
-                    f"{self._pool.function.logical_id} failed on attempt {attempts}: {error!r}",
+                    f"{self._pool.function.logical_id} failed on attempt {attempts}: {error}",
                     file=sys.stderr,
                     flush=True,
                 )
-                done = attempts >= MAX_ATTEMPTS
-        if done:
-            self._sqs.delete_message(
-                QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"]
-            )
+                if self._invocation is None or attempts < self._invocation.attempts:
+                    self._sqs.change_message_visibility(
+                        QueueUrl=self._queue_url,
+                        ReceiptHandle=message["ReceiptHandle"],
+                        VisibilityTimeout=0,
+                    )
+                    return
+                if self._invocation.on_failure is not None:
+                    record = failure_record(
+                        event, message["MessageId"], self._invocation.function_arn, attempts, error
+                    )
+                    self._sqs.send_message(
+                        QueueUrl=self._invocation.on_failure, MessageBody=json.dumps(record)
+                    )
+        self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])

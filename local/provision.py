@@ -1,11 +1,12 @@
 """Creates what template.yaml declares in an AWS emulator (moto, in-process or server).
 
-Tables, buckets, secrets, queues and user pools are made from their template definitions (user
-pools by local.cognito); the result maps
+Tables, buckets, secrets, queues (with their redrive policies) and user pools are made from their
+template definitions (user pools by local.cognito); the result maps
 each logical id to what `!Ref` gives in AWS (a name, an ARN or a queue URL), ready to resolve
 the functions' environments.
 """
 
+import json
 import secrets
 from typing import Any
 
@@ -37,9 +38,21 @@ def provision(seed_bucket_name: str) -> dict[str, str]:
         secret = secretsmanager.create_secret(Name=logical_id, SecretString=secrets.token_hex(32))
         refs[logical_id] = secret["ARN"]
     sqs = boto3.client("sqs")
-    for logical_id, resource in template.resources_of_type("AWS::SQS::Queue").items():
-        timeout = resource["Properties"].get("VisibilityTimeout")
-        attributes: Any = {"VisibilityTimeout": str(timeout)} if timeout is not None else {}
+    queues = template.resources_of_type("AWS::SQS::Queue")
+    for logical_id, resource in queues.items():
+        wanted = ("VisibilityTimeout", "MessageRetentionPeriod")
+        properties = resource["Properties"]
+        attributes: Any = {name: str(properties[name]) for name in wanted if name in properties}
         refs[logical_id] = sqs.create_queue(QueueName=logical_id, Attributes=attributes)["QueueUrl"]
+    for logical_id in queues:
+        policy = template.redrive_policy(logical_id)
+        if policy is not None:
+            target = sqs.get_queue_attributes(
+                QueueUrl=refs[policy.target], AttributeNames=["QueueArn"]
+            )["Attributes"]["QueueArn"]
+            redrive = {"deadLetterTargetArn": target, "maxReceiveCount": policy.max_receive_count}
+            sqs.set_queue_attributes(
+                QueueUrl=refs[logical_id], Attributes={"RedrivePolicy": json.dumps(redrive)}
+            )
     refs.update(cognito.provision_user_pools())
     return refs

@@ -15,16 +15,19 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from local import cognito, template
 from local.emulator import Emulator
 from local.gateway import LocalApiGateway, LocalApiServer, serve
-from local.invoke import FunctionPool
-from local.notifications import QueueDrain, s3_notification, sqs_event
+from local.invoke import FunctionPool, function_arn
+from local.notifications import AsyncInvocation, QueueDrain, s3_notification, sqs_event
 from local.provision import provision
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -82,18 +85,42 @@ def _use_emulator(settings: StackSettings) -> None:
 def connect_triggers(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
     """Drain each trigger's queue into its function: the template's SQS event source mappings,
     and a queue made here for each S3-triggered bucket's notifications."""
+    return queue_drains(refs, pools) + bucket_drains(refs, pools)
+
+
+def _queue_arn(sqs: "SQSClient", queue_url: str) -> str:
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+    return attributes["Attributes"]["QueueArn"]
+
+
+def queue_drains(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
+    """The template's SQS event source mappings, each queue drained into its function."""
+    sqs = boto3.client("sqs")
+    return [
+        QueueDrain(
+            sqs,
+            refs[mapping.queue],
+            pools[mapping.function],
+            sqs_event(_queue_arn(sqs, refs[mapping.queue])),
+        )
+        for mapping in template.queue_triggers()
+    ]
+
+
+def bucket_drains(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
+    """For each S3-triggered function, its bucket's notifications sent to a queue made here and
+    drained into the function as Lambda invokes it with them: asynchronously, with the
+    function's retries and on-failure destination."""
     sqs = boto3.client("sqs")
     s3 = boto3.client("s3")
-
-    def arn_of(queue_url: str) -> str:
-        attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
-        return attributes["Attributes"]["QueueArn"]
-
     drains = []
-    for mapping in template.queue_triggers():
-        url = refs[mapping.queue]
-        drains.append(QueueDrain(sqs, url, pools[mapping.function], sqs_event(arn_of(url))))
     for function in template.functions().values():
+        failures = function.async_failures
+        invocation = AsyncInvocation(
+            function_arn=function_arn(function.logical_id),
+            attempts=failures.retries + 1,
+            on_failure=refs[failures.on_failure] if failures.on_failure else None,
+        )
         for trigger in function.bucket_triggers:
             bucket = refs[trigger.bucket]
             url = sqs.create_queue(
@@ -102,7 +129,7 @@ def connect_triggers(refs: dict[str, str], pools: dict[str, FunctionPool]) -> li
             )["QueueUrl"]
             rules = [{"Name": "prefix", "Value": trigger.prefix}] if trigger.prefix else []
             rules += [{"Name": "suffix", "Value": trigger.suffix}] if trigger.suffix else []
-            configuration: Any = {"QueueArn": arn_of(url), "Events": list(trigger.events)}
+            configuration: Any = {"QueueArn": _queue_arn(sqs, url), "Events": list(trigger.events)}
             if rules:
                 configuration["Filter"] = {"Key": {"FilterRules": rules}}
             s3.put_bucket_notification_configuration(
@@ -110,7 +137,9 @@ def connect_triggers(refs: dict[str, str], pools: dict[str, FunctionPool]) -> li
                 NotificationConfiguration={"QueueConfigurations": [configuration]},
             )
             drains.append(
-                QueueDrain(sqs, url, pools[function.logical_id], s3_notification(trigger))
+                QueueDrain(
+                    sqs, url, pools[function.logical_id], s3_notification(trigger), invocation
+                )
             )
     return drains
 

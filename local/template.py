@@ -90,6 +90,16 @@ class BucketTrigger:
 
 
 @dataclass(frozen=True)
+class AsyncFailures:
+    """What Lambda does with an event it was handed asynchronously (an S3 notification) that
+    the function failed on: `retries` more tries, then a record of the failure sent to the
+    `on_failure` queue (logical id), if there is one (EventInvokeConfig)."""
+
+    retries: int = 2
+    on_failure: str | None = None
+
+
+@dataclass(frozen=True)
 class Function:
     logical_id: str
     code_uri: Path
@@ -99,6 +109,7 @@ class Function:
     bucket_triggers: tuple[BucketTrigger, ...]
     timeout_seconds: int
     memory_mb: int
+    async_failures: AsyncFailures = AsyncFailures()
 
     def resolved_environment(self, refs: Mapping[str, str]) -> dict[str, str]:
         return {name: resolve(value, refs) for name, value in self.environment.items()}
@@ -114,6 +125,17 @@ def _bucket_trigger(properties: dict[str, Any]) -> BucketTrigger:
         prefix=by_name.get("prefix", ""),
         suffix=by_name.get("suffix", ""),
     )
+
+
+def _async_failures(properties: dict[str, Any]) -> AsyncFailures:
+    config = properties.get("EventInvokeConfig", {})
+    on_failure = config.get("DestinationConfig", {}).get("OnFailure")
+    destination = None
+    if on_failure is not None:
+        if on_failure.get("Type") != "SQS" or "Fn::GetAtt" not in on_failure["Destination"]:
+            raise ValueError("locally, an on-failure destination must be a queue of the template")
+        destination = on_failure["Destination"]["Fn::GetAtt"][0]
+    return AsyncFailures(retries=int(config.get("MaximumRetryAttempts", 2)), on_failure=destination)
 
 
 def _api() -> dict[str, Any]:
@@ -163,6 +185,7 @@ def functions() -> dict[str, Function]:
             ),
             timeout_seconds=int(properties.get("Timeout", defaults.get("Timeout", 3))),
             memory_mb=int(properties.get("MemorySize", defaults.get("MemorySize", 128))),
+            async_failures=_async_failures(properties),
         )
     return found
 
@@ -207,6 +230,24 @@ class QueueTrigger:
 
     queue: str
     function: str
+
+
+@dataclass(frozen=True)
+class RedrivePolicy:
+    """Messages received `max_receive_count` times move to the `target` queue (logical id)."""
+
+    target: str
+    max_receive_count: int
+
+
+def redrive_policy(queue: str) -> RedrivePolicy | None:
+    policy = load()["Resources"][queue]["Properties"].get("RedrivePolicy")
+    if policy is None:
+        return None
+    return RedrivePolicy(
+        target=policy["deadLetterTargetArn"]["Fn::GetAtt"][0],
+        max_receive_count=int(policy["maxReceiveCount"]),
+    )
 
 
 def queue_triggers() -> list[QueueTrigger]:

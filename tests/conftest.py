@@ -18,6 +18,7 @@ from advisor_book import ingest
 from advisor_book.models import ImportStatus
 from advisor_book.repository import BookRepository
 from local import template
+from local.emulator_process import emulator_process, reset
 from local.events import ADMIN_CLAIMS, api_event
 from local.iam import Deployment, RoleAudit
 from local.invoke import LambdaContext, load_handler
@@ -28,6 +29,34 @@ DEPLOYMENT = Deployment()
 REGION = DEPLOYMENT.region
 # The name a deployment gives the bucket: the ingest role's statement names it that way.
 BUCKET = DEPLOYMENT.bucket_name("SeedBucket")
+# The local stack's name for it, which stands for the deployed one.
+LOCAL_BUCKET = "advisor-book-seed"
+
+
+@pytest.fixture(scope="session")
+def emulator_url() -> Iterator[str]:
+    """moto server in a process of its own, for tests whose code under test runs in other
+    processes (function instances, a measured child)."""
+    with emulator_process() as url:
+        yield url
+
+
+@pytest.fixture
+def emulated(emulator_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Everything template.yaml declares, created in the emulator process (reset first), with
+    this process and the ones it starts pointed at it; logical id -> what !Ref gives."""
+    reset(emulator_url)
+    for name, value in {
+        "AWS_ENDPOINT_URL": emulator_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "POWERTOOLS_METRICS_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    return provision(LOCAL_BUCKET)
 
 
 @pytest.fixture

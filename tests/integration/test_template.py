@@ -88,6 +88,42 @@ def test_no_function_has_wildcard_actions() -> None:
         assert not any("*" in action for action in actions_of(logical_id)), logical_id
 
 
+def test_every_ingest_event_that_fails_for_good_reaches_the_failures_queue_then_the_dlq() -> None:
+    """An S3 event Lambda gives up on and a continuation SQS gives up on both come to the
+    queue whose events mark the import FAILED; what that fails on reaches the dead-letter
+    queue, where the ingest also moves what it handled."""
+    ingest = template.functions()["IngestFunction"]
+    assert ingest.async_failures.on_failure == "ImportFailuresQueue"
+    redrive = template.redrive_policy
+    assert redrive("IngestContinuationQueue") == template.RedrivePolicy("ImportFailuresQueue", 3)
+    assert redrive("ImportFailuresQueue") == template.RedrivePolicy("IngestDeadLetterQueue", 6)
+    assert redrive("IngestDeadLetterQueue") is None
+    consumed = {(t.queue, t.function) for t in template.queue_triggers()}
+    assert consumed == {
+        ("IngestContinuationQueue", "IngestFunction"),
+        ("ImportFailuresQueue", "IngestFunction"),
+    }
+
+
+def test_the_ingest_may_use_each_queue_only_as_its_part_needs() -> None:
+    """Consume the continuation and failures queues, send continuations and keep failed
+    events (SAM adds the send to the on-failure destination itself)."""
+    function = template.resources_of_type("AWS::Serverless::Function")["IngestFunction"]
+    granted: dict[str, set[str]] = {}
+    for policy in function["Properties"]["Policies"]:
+        for statement in policy["Statement"]:
+            actions = statement["Action"]
+            actions = {actions} if isinstance(actions, str) else set(actions)
+            if any(action.startswith("sqs:") for action in actions):
+                granted[statement["Resource"]["Fn::GetAtt"][0]] = actions
+    consume = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+    assert granted == {
+        "IngestContinuationQueue": consume | {"sqs:SendMessage"},
+        "ImportFailuresQueue": consume,
+        "IngestDeadLetterQueue": {"sqs:SendMessage"},
+    }
+
+
 def test_the_table_is_on_demand_with_two_overloaded_indexes() -> None:
     definition = template.table_definition("t")
 

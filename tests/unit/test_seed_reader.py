@@ -4,6 +4,7 @@ client becomes when it is stored (ingest.client_write).
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -217,6 +218,122 @@ def test_content_after_the_object_is_refused() -> None:
     assert "not valid JSON" in rejected_file(b'{"clients": []} {"clients": []}')
 
 
+@pytest.mark.parametrize(
+    ("content", "secret", "complaint"),
+    [
+        pytest.param(
+            b"\xff\xfe{}", b"\xff\xfe{}", "lexical error: invalid char in json text", id="binary"
+        ),
+        pytest.param(
+            b'{"clients": [{"first_name": "Zelda", "last_name": "Quartermain", x}]}',
+            b"Quartermain",
+            "lexical error: invalid char in json text",
+            id="name-in-a-broken-record",
+        ),
+        pytest.param(
+            b'{"clients": [{"first_name": "Zelda \xff Quartermain"}]}',
+            b"Quartermain",
+            "lexical error: invalid bytes in UTF8 string",
+            id="name-with-a-bad-byte",
+        ),
+        pytest.param(
+            b'{"clients": [{"first_name": "Zelda", "last_name": "Quartermain"}] "x"}',
+            b"Quartermain",
+            "parse error: after key and value, inside map, I expect ',' or '}'",
+            id="name-before-a-missing-comma",
+        ),
+    ],
+)
+def test_a_file_that_is_not_json_is_described_without_quoting_it(
+    content: bytes, secret: bytes, complaint: str
+) -> None:
+    """yajl's message goes on with an excerpt of the file (as a bytes repr on one line when
+    the excerpt is not UTF-8): only its description and where it happened are kept."""
+    message = rejected_file(content)
+    assert message == (
+        f"the file is not valid JSON: {complaint}, between byte 0 and byte {len(content)}"
+    )
+    assert secret.decode("latin-1") not in message
+    assert "\\x" not in message
+
+
+def test_a_syntax_error_is_placed_in_the_part_of_the_file_being_read() -> None:
+    good = json.dumps([CLIENT] * 2_000).encode()
+    content = b'{"clients": ' + good[:-1] + b', {"first_name": "Zelda", oops}]}'
+    message = rejected_file(content)
+    start, end = (int(n.replace(",", "")) for n in re.findall(r"byte ([\d,]+)", message))
+    assert start < content.index(b"oops") < end == len(content)
+    assert start > 0
+    assert "Zelda" not in message
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        pytest.param(b"9" * 5_000, id="more-digits-than-int-reads"),
+        pytest.param(b"1" + b"0" * 9_000 + b".5", id="long-decimal"),
+        pytest.param(b"1e999999999999999999999", id="exponent-beyond-decimal"),
+    ],
+)
+def test_a_number_too_long_to_read_fails_the_file(number: bytes) -> None:
+    """ijson raises these from inside its C parser (the first used to crash the process)."""
+    message = rejected_file(b'{"clients": [' + b'{"a": 1}, ' * 10_000 + number + b"]}")
+    assert "too long to read as a number" in message or "exponent is too large" in message
+
+
+def test_a_run_of_digits_across_two_reads_is_seen_whole() -> None:
+    digits = b"9" * 5_000
+    content = b'{"clients": [' + digits + b"]}"
+
+    class TwoReads(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            return super().read(min(size or 1 << 30, 2_013))
+
+    with pytest.raises(ingest.FileRejectedError, match="4,300 digits"):
+        ingest.check_structure(TwoReads(content))
+
+
+def test_digits_up_to_what_int_reads_are_a_number() -> None:
+    records, _ = read(b'{"clients": [' + b"9" * 4_300 + b"]}")
+    assert records == [("clients", 0, int("9" * 4_300))]
+
+
+# --- How deep a file may nest ---------------------------------------------------------------
+
+
+def arrays(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b'{"clients": ' + arrays(200_000) + b"}", id="a-section"),
+        pytest.param(b'{"clients": [' + arrays(200_000) + b"]}", id="a-record"),
+        pytest.param(b'{"notes": ' + arrays(200_000) + b', "clients": []}', id="unknown-field"),
+        pytest.param(b'{"clients": [{"accounts": [{"x": ' + b'{"y": ' * 200_000, id="cut-short"),
+    ],
+)
+@pytest.mark.parametrize("build", [True, False], ids=["import", "structure-check"])
+def test_a_file_nested_past_the_limit_is_refused_as_a_whole(content: bytes, build: bool) -> None:
+    with pytest.raises(ingest.FileRejectedError, match="more than 128 levels deep"):
+        for _ in ingest.read_items(io.BytesIO(content), build=build):
+            pass
+
+
+def test_the_file_limit_counts_the_top_level_object_and_the_section() -> None:
+    """A record may nest up to the file's limit and is then rejected on its own; one more
+    level and the file is refused."""
+    depth_left = ingest.MAX_FILE_DEPTH - 2
+    records, report = read(
+        b'{"clients": [' + arrays(depth_left) + b", " + json.dumps(CLIENT).encode() + b"]}"
+    )
+    assert [record["id"] for _, _, record in records] == ["cli-0001"]
+    assert [error.path for error in report.errors] == ["clients[0]"]
+    assert "nested too deeply" in report.errors[0].message
+    assert "128 levels" in rejected_file(b'{"clients": [' + arrays(depth_left + 1) + b"]}")
+
+
 # --- Records and fields rejected one by one ------------------------------------------------
 
 
@@ -355,6 +472,29 @@ def test_failed_import_still_lists_at_most_100_errors() -> None:
     assert status.status == "FAILED"
     assert len(status.errors) == 100
     assert status.rejected == 150
+
+
+def test_errors_are_cut_to_their_bounds() -> None:
+    report = ingest.ImportReport(failure="f" * 1_000_000)
+    report.reject("p" * 1_000_000, "m" * 1_000_000)
+    status = report.status(started_import())
+    assert [(len(e.path), len(e.message)) for e in status.errors] == [
+        (1, ingest.MAX_ERROR_MESSAGE),
+        (ingest.MAX_ERROR_PATH, ingest.MAX_ERROR_MESSAGE),
+    ]
+    assert status.errors[1].path.endswith("\N{HORIZONTAL ELLIPSIS}")
+
+
+def test_a_full_report_of_the_longest_errors_stays_far_below_the_item_limit() -> None:
+    """DynamoDB refuses an item over 400 KB; four-byte characters are the worst case."""
+    wide = "\N{GRINNING FACE}" * 1_000_000
+    report = ingest.ImportReport(failure=wide)
+    for _ in range(250):
+        report.reject(wide, wide)
+    status = report.status(started_import())
+    size = len(json.dumps(status.model_dump(mode="json"), ensure_ascii=False).encode())
+    assert len(status.errors) == ingest.MAX_ERRORS_KEPT
+    assert size < 200_000
 
 
 def test_finished_status_keeps_the_identity_of_the_started_import() -> None:

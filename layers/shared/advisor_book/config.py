@@ -24,6 +24,8 @@ class Settings(BaseModel):
     table_name: str
     cursor_secret_arn: str | None = None
     continuation_queue_url: str | None = None
+    failures_queue_url: str | None = None
+    dead_letter_queue_url: str | None = None
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -31,6 +33,8 @@ class Settings(BaseModel):
             table_name=os.environ["TABLE_NAME"],
             cursor_secret_arn=os.environ.get("CURSOR_SECRET_ARN"),
             continuation_queue_url=os.environ.get("CONTINUATION_QUEUE_URL"),
+            failures_queue_url=os.environ.get("IMPORT_FAILURES_QUEUE_URL"),
+            dead_letter_queue_url=os.environ.get("DEAD_LETTER_QUEUE_URL"),
         )
 
 
@@ -57,7 +61,7 @@ def s3() -> "S3Client":
 
 @cache
 def sqs() -> "SQSClient":
-    """Created on first use: only an import that runs out of time needs it."""
+    """Created on first use: only an import that runs out of time, or that failed, needs it."""
     return cast("SQSClient", session().create_client("sqs"))
 
 

@@ -6,17 +6,25 @@ a bad record is rejected with its path and reason while the good ones are writte
 is not JSON, ends early, or has neither array fails as a whole and changes nothing: a first
 pass checks its structure before anything is written.
 
+No file makes the work grow faster than its size: the reader counts the depth as the events
+come and refuses a file nested past MAX_FILE_DEPTH at once, builds no record past
+MAX_RECORD_DEPTH or MAX_RECORD_EVENTS, and cuts every error of the report to a bound.
+
 An import survives S3's at-least-once delivery and Lambda's retries: the same object is one
 import, held by one invocation at a time through a lease on its status item; progress is
 checkpointed every CHECKPOINT_EVERY records, and when the invocation runs low on time the
-import is checkpointed and continued by a new invocation from there.
+import is checkpointed and continued by a new invocation from there. An import whose every
+attempt failed ends FAILED: after MAX_ATTEMPTS invocations that never finished it, or once the
+events AWS gave up on come back (`fail_import`).
 """
 
 import hashlib
 import json
+import re
+import sys
 import threading
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -31,6 +39,7 @@ from advisor_book.imports import import_id_for
 from advisor_book.models import (
     Account,
     ImportStatus,
+    InvocationRecord,
     RecordError,
     SeedAdvisor,
     SeedClient,
@@ -40,23 +49,30 @@ from advisor_book.repository import (
     BookRepository,
     ClientProfile,
     ClientWrite,
-    ImportProgress,
     LeaseLostError,
 )
 
 ADVISORS = "financial_advisors"
 CLIENTS = "clients"
 MAX_ERRORS_KEPT = 100
+MAX_ERROR_PATH = 160
+MAX_ERROR_MESSAGE = 240
+MAX_NAME_IN_PATH = 64
 MAX_RECORD_EVENTS = 20_000
 MAX_RECORD_DEPTH = 6
+MAX_FILE_DEPTH = 128
 CLIENT_BATCH = 100
 ADVISOR_BATCH = 100
 WRITERS = 8
 CHECKPOINT_EVERY = 10_000
 LEASE = timedelta(minutes=5)
 RESERVE_MS = 60_000
+MAX_ATTEMPTS = 3
+"""Invocations that may take an import and end without finishing or pausing it (out of memory,
+out of time, crashed) before the next one marks it FAILED instead of trying again: as many as
+Lambda gives an S3 event (the first try and 2 retries) and SQS a continuation (maxReceiveCount)."""
 
-Event = tuple[str, str, Any]
+Event = tuple[str, Any]
 OpenStream = Callable[[], IO[bytes]]
 
 
@@ -89,8 +105,7 @@ class ImportReport:
     records_done: int = 0
 
     @classmethod
-    def resumed(cls, progress: ImportProgress) -> "ImportReport":
-        status = progress.status
+    def resumed(cls, status: ImportStatus) -> "ImportReport":
         return cls(
             advisors_upserted=status.advisors_upserted,
             clients_upserted=status.clients_upserted,
@@ -102,12 +117,12 @@ class ImportReport:
     def reject(self, path: str, message: str) -> None:
         self.rejected += 1
         if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append(RecordError(path=path, message=message))
+            self.errors.append(bounded_error(path, message))
 
     def status(self, started: ImportStatus, *, finished: bool = True) -> ImportStatus:
         errors = list(self.errors)
         if self.failure is not None:
-            errors = [RecordError(path="$", message=self.failure), *errors][:MAX_ERRORS_KEPT]
+            errors = [bounded_error("$", self.failure), *errors][:MAX_ERRORS_KEPT]
         upserted = self.advisors_upserted + self.clients_upserted
         if not finished:
             state = "IN_PROGRESS"
@@ -128,7 +143,28 @@ class ImportReport:
         )
 
 
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}\N{HORIZONTAL ELLIPSIS}"
+
+
+def clipped_name(name: str) -> str:
+    """A field name as a path shows it: a name longer than MAX_NAME_IN_PATH is cut short."""
+    return _clip(name, MAX_NAME_IN_PATH)
+
+
+def bounded_error(path: str, message: str) -> RecordError:
+    """An error of the report, cut to MAX_ERROR_PATH and MAX_ERROR_MESSAGE characters: the
+    whole report (MAX_ERRORS_KEPT of them) stays far below DynamoDB's 400 KB item limit,
+    whatever a file holds."""
+    return RecordError(path=_clip(path, MAX_ERROR_PATH), message=_clip(message, MAX_ERROR_MESSAGE))
+
+
 # --- Reading the stream ---------------------------------------------------------------------
+
+_OPENING = ("start_map", "start_array")
+_CLOSING = ("end_map", "end_array")
+RECORDS_DEPTH = 2
+"""The file depth of the arrays that hold the records: the top-level object is depth 1."""
 
 
 @dataclass(frozen=True)
@@ -148,33 +184,94 @@ class Item:
         return f"{self.section}[{self.index}]" if self.index >= 0 else self.section
 
 
-class _BlankTracker:
-    """Remembers whether the stream held anything but whitespace, to call an empty file empty."""
+_DIGITS_AS_ONES = bytes(b"1"[0] if 0x30 <= byte <= 0x39 else 0 for byte in range(256))
+
+
+class _CountedStream:
+    """The stream as the parser reads it: whether anything but whitespace came (to call an
+    empty file empty), where the chunk being parsed starts (to place a syntax error), and no
+    run of digits longer than int() converts.
+
+    ijson converts an integer with int(), which refuses more than sys.get_int_max_str_digits()
+    digits (4300 by default); its C backend then goes on with the error pending and can crash
+    the process. Such a run (in a number, or less likely in a string) fails the file first.
+    """
 
     def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream
         self.blank = True
+        self.chunk_start = 0
+        self.consumed = 0
+        self._digits_limit = sys.get_int_max_str_digits()
+        self._too_many_digits = b"1" * (self._digits_limit + 1)
+        self._trailing_digits = b""
 
     def read(self, size: int = -1) -> bytes:
         chunk = self._stream.read(size)
         if self.blank and chunk.strip():
             self.blank = False
+        self.chunk_start = self.consumed
+        self.consumed += len(chunk)
+        if self._digits_limit:
+            self._check_digits(chunk)
         return chunk
 
+    def _check_digits(self, chunk: bytes) -> None:
+        # A run may go on from the end of the previous chunk: its digits are scanned again.
+        scanned = self._trailing_digits + chunk
+        if self._too_many_digits in scanned.translate(_DIGITS_AS_ONES):
+            raise FileRejectedError(
+                f"the file holds a run of more than {self._digits_limit:,} digits, "
+                "too long to read as a number"
+            )
+        kept = len(scanned) - len(scanned.rstrip(b"0123456789"))
+        self._trailing_digits = scanned[len(scanned) - kept :] if kept else b""
 
-def _first_line(error: Exception) -> str:
-    """yajl's messages add a multi-line excerpt of the file; keep the first line only."""
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+
+_PARSER_COMPLAINT = re.compile(r"(lexical|parse) error: [\w ,.'():\\\[\]{}/-]{1,120}")
 
 
-def _skip_open(events: Iterator[Event], depth: int) -> None:
-    """Consume events until `depth` open containers have closed."""
-    while depth:
-        _, event, _ = next(events)
-        if event in ("start_map", "start_array"):
+def _complaint(error: ijson.JSONError) -> str:
+    """yajl's description of a syntax error ("lexical error: invalid char in json text").
+
+    The rest of its message is an excerpt of the file, which may hold client names: it is never
+    kept, and a description that does not look like one of yajl's own is not kept either. The
+    message is text, or bytes when the excerpt is not UTF-8.
+    """
+    raw = error.args[0] if error.args else b""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    first = text.split("\n", 1)[0].strip().removesuffix(".")
+    return first if _PARSER_COMPLAINT.fullmatch(first) else "the parser gave no description"
+
+
+def _syntax_error(error: ijson.JSONError, stream: _CountedStream) -> FileRejectedError:
+    complaint = _complaint(error)
+    if stream.blank:
+        return FileRejectedError("the file is empty")
+    if complaint.endswith("premature EOF"):
+        return FileRejectedError("the file ends early")
+    return FileRejectedError(
+        f"the file is not valid JSON: {complaint}, between byte {stream.chunk_start:,} "
+        f"and byte {stream.consumed:,}"
+    )
+
+
+def _too_deep() -> FileRejectedError:
+    return FileRejectedError(
+        f"the file nests arrays and objects more than {MAX_FILE_DEPTH} levels deep"
+    )
+
+
+def _skip(events: Iterator[Event], depth: int, until: int) -> None:
+    """Read past events until the file depth, `depth` now, is back to `until`; the depth is
+    checked on the way, so even a file that only ever opens arrays is refused at once."""
+    while depth > until:
+        event, _ = next(events)
+        if event in _OPENING:
             depth += 1
-        elif event in ("end_map", "end_array"):
+            if depth > MAX_FILE_DEPTH:
+                raise _too_deep()
+        elif event in _CLOSING:
             depth -= 1
 
 
@@ -183,24 +280,24 @@ def _build_value(
 ) -> tuple[Any, str | None]:
     """Build one array element from its events, or say why it is refused without building it.
     With `build` false the element is only read past."""
-    _, event, value = first
-    if event not in ("start_map", "start_array"):
+    event, value = first
+    if event not in _OPENING:
         return value, None
     if not build:
-        _skip_open(events, 1)
+        _skip(events, RECORDS_DEPTH + 1, RECORDS_DEPTH)
         return None, None
     builder = ijson.ObjectBuilder()
     builder.event(event, value)
     depth, count = 1, 1
     while depth:
-        _, event, value = next(events)
+        event, value = next(events)
         count += 1
-        if event in ("start_map", "start_array"):
+        if event in _OPENING:
             depth += 1
-        elif event in ("end_map", "end_array"):
+        elif event in _CLOSING:
             depth -= 1
         if depth > MAX_RECORD_DEPTH or count > MAX_RECORD_EVENTS:
-            _skip_open(events, depth)
+            _skip(events, RECORDS_DEPTH + depth, RECORDS_DEPTH)
             reason = "nested too deeply" if depth > MAX_RECORD_DEPTH else "too large"
             return None, f"record is {reason} to be a seed record"
         builder.event(event, value)
@@ -209,56 +306,57 @@ def _build_value(
 
 def read_items(stream: IO[bytes], build: bool = True) -> Iterator[Item]:
     """Every element of the two top-level arrays in file order, and every unknown top-level
-    field; FileRejectedError as soon as the file cannot be a seed file."""
-    tracked = _BlankTracker(stream)
-    events: Iterator[Event] = ijson.parse(tracked, use_float=False)
+    field; FileRejectedError as soon as the file cannot be a seed file.
+
+    The parser's events carry no path (ijson's `parse` would build one for every event, which
+    costs memory with the square of the depth); this reader knows the depth itself.
+    """
+    counted = _CountedStream(stream)
+    events: Iterator[Event] = ijson.basic_parse(counted, use_float=False)
     try:
         first = next(events, None)
         if first is None:
             raise FileRejectedError("the file is empty")
-        if first[1] != "start_map":
+        if first[0] != "start_map":
             raise FileRejectedError(
                 "the file must be a JSON object with the arrays financial_advisors and clients"
             )
         sections_seen = 0
-        for prefix, event, value in events:
-            if prefix == "" and event == "end_map":
+        for event, name in events:  # at depth 1: a field name, or the end of the object
+            if event == "end_map":
                 break
-            if event != "map_key":
-                continue
-            head = next(events)
-            if value not in (ADVISORS, CLIENTS):
-                _skip_open(events, 1 if head[1] in ("start_map", "start_array") else 0)
+            head, _ = next(events)
+            if name not in (ADVISORS, CLIENTS):
+                if head in _OPENING:  # its value opened at depth 2
+                    _skip(events, 2, 1)
                 yield Item(
-                    value,
+                    clipped_name(name),
                     -1,
                     None,
                     "unknown top-level field (expected financial_advisors, clients)",
                 )
                 continue
-            if head[1] != "start_array":
-                raise FileRejectedError(f"{value} must be an array")
+            if head != "start_array":
+                raise FileRejectedError(f"{name} must be an array")
             sections_seen += 1
             index = 0
             while True:
                 element = next(events)
-                if element[1] == "end_array":
+                if element[0] == "end_array":
                     break
                 raw, refusal = _build_value(events, element, build)
-                yield Item(value, index, raw, refusal)
+                yield Item(name, index, raw, refusal)
                 index += 1
         for _ in events:
             pass
         if not sections_seen:
             raise FileRejectedError("the file has neither a financial_advisors nor a clients array")
-    except ijson.IncompleteJSONError as error:
-        if tracked.blank:
-            raise FileRejectedError("the file is empty") from error
-        raise FileRejectedError(
-            f"the file is not valid JSON or ends early: {_first_line(error)}"
-        ) from error
     except ijson.JSONError as error:
-        raise FileRejectedError(f"the file is not valid JSON: {_first_line(error)}") from error
+        raise _syntax_error(error, counted) from error
+    except ArithmeticError as error:
+        raise FileRejectedError(
+            "the file holds a number whose exponent is too large to read"
+        ) from error
     except StopIteration as error:
         raise FileRejectedError("the file ends early") from error
 
@@ -278,7 +376,10 @@ def check_structure(stream: IO[bytes]) -> None:
 def _describe(error: ValidationError, path: str) -> tuple[str, str]:
     """The first problem of a record, with its place inside the record."""
     first = error.errors(include_url=False)[0]
-    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in first["loc"])
+    where = "".join(
+        f"[{part}]" if isinstance(part, int) else f".{clipped_name(str(part))}"
+        for part in first["loc"]
+    )
     more = error.error_count() - 1
     suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     return f"{path}{where}", f"{first['msg']}{suffix}"
@@ -469,7 +570,15 @@ def run_import(
         assert stored is not None
         return stored
     started = progress.status
-    report = ImportReport.resumed(progress)
+    report = ImportReport.resumed(progress.status)
+    if progress.unfinished_attempts >= MAX_ATTEMPTS:
+        report.failure = (
+            f"every attempt failed: {progress.unfinished_attempts} invocations took the import "
+            "and ended without finishing it (out of memory, out of time or a crash)"
+        )
+        finished = report.status(started)
+        repo.finish_import(finished, owner=owner)
+        return finished
     try:
         if not progress.checked:
             check_structure(open_stream())
@@ -512,3 +621,43 @@ def run_import(
     finished = report.status(started)
     repo.finish_import(finished, owner=owner)
     return finished
+
+
+# --- Imports whose every attempt failed -----------------------------------------------------
+
+
+def failed_invocation_reason(record: InvocationRecord) -> str:
+    """Why an asynchronous invocation failed for good, from its destination record."""
+    context = record.request_context
+    reason = f"every attempt failed ({context.condition}, {context.approximate_invoke_count} tries)"
+    error = record.response_payload
+    if error is not None:
+        described = ": ".join(part for part in (error.error_type, error.error_message) if part)
+        reason = f"{reason}: {described}" if described else reason
+    return reason
+
+
+def fail_import(
+    repo: BookRepository, job: ImportJob, *, failed_owners: Sequence[str], reason: str
+) -> ImportStatus:
+    """Mark an import FAILED with `reason` once every attempt at it failed (its event reached
+    the function's on-failure destination, or its continuation the dead-letter redrive), and
+    return its status.
+
+    An import no attempt got as far as claiming is created FAILED, so the upload still has a
+    status that says why. A finished import, or one another invocation is running now, is
+    left as it is. The counts and rejections so far are kept.
+    """
+    now = utc_now()
+    stored = repo.get_import(job.import_id)
+    started = stored or ImportStatus.started(job.import_id, job.bucket, job.key, now)
+    if started.status != "IN_PROGRESS":
+        return started
+    report = ImportReport.resumed(started)
+    report.failure = reason
+    failed = report.status(started)
+    if repo.fail_import(failed, failed_owners=failed_owners, now=now, new=stored is None):
+        return failed
+    current = repo.get_import(job.import_id)
+    assert current is not None
+    return current

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from hashlib import sha256
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -394,9 +394,37 @@ class S3Notification(Model):
 class SqsRecord(Model):
     message_id: str = Field(alias="messageId")
     body: str
+    event_source_arn: str = Field(default="", alias="eventSourceARN")
+    attributes: dict[str, str] = {}
 
 
 class SqsNotification(Model):
-    """An SQS event source batch (the ingest's continuation queue)."""
+    """An SQS event source batch (the ingest's continuation and failure queues)."""
 
     records: list[SqsRecord] = Field(alias="Records")
+
+
+class InvocationRequest(Model):
+    request_id: str = Field(alias="requestId")
+    function_arn: str = Field(alias="functionArn")
+    condition: str = Field(description="RetriesExhausted or EventAgeExceeded for a failure.")
+    approximate_invoke_count: int = Field(alias="approximateInvokeCount")
+
+
+class FunctionError(Model):
+    """A failed invocation's answer; a runtime failure (out of memory, timed out, crashed) has
+    an errorMessage and sometimes no errorType."""
+
+    error_type: str | None = Field(default=None, alias="errorType")
+    error_message: str | None = Field(default=None, alias="errorMessage")
+
+
+class InvocationRecord(Model):
+    """What Lambda sends the on-failure destination of an asynchronous invocation that failed
+    for good: the event it was given and the answer of its last attempt."""
+
+    version: str
+    timestamp: datetime
+    request_context: InvocationRequest = Field(alias="requestContext")
+    request_payload: dict[str, Any] = Field(alias="requestPayload")
+    response_payload: FunctionError | None = Field(default=None, alias="responsePayload")

@@ -71,10 +71,13 @@ class LeaseLostError(Exception):
 
 @dataclass(frozen=True)
 class ImportProgress:
-    """A claimed import: its status so far and whether its structure was already checked."""
+    """A claimed import: its status so far, whether its structure was already checked, and how
+    many invocations took it before this one since it was last handed on (paused) and never
+    finished or paused it: each of them died, ran out of time or raised."""
 
     status: ImportStatus
     checked: bool
+    unfinished_attempts: int = 0
 
 
 class StaleReadError(DomainError):
@@ -803,14 +806,14 @@ class BookRepository:
     ) -> "ImportProgress | None":
         """Take the lease on an import: a new one is created; an unfinished one is taken over
         by the same owner (a retry) or once its lease has expired. None if another invocation
-        holds it or it has finished: this delivery is a duplicate."""
+        holds it or it has finished: this delivery is a duplicate. Each claim is counted in
+        `attempts`, which a pause sets back to zero."""
         lease = {"lease_owner": owner, "lease_until": format_timestamp(lease_until)}
         item = {
-            **keys.import_status(fresh.import_id),
-            **keys.import_indexes(fresh.key, format_timestamp(fresh.started_at), fresh.import_id),
-            **fresh.model_dump(mode="json"),
+            **self._new_import(fresh),
             **lease,
             "checked": False,
+            "attempts": 1,
         }
         try:
             self._db.put_item(
@@ -826,7 +829,7 @@ class BookRepository:
             response = self._db.update_item(
                 TableName=self._table,
                 Key=to_wire(keys.import_status(fresh.import_id)),
-                UpdateExpression="SET lease_owner = :owner, lease_until = :until",
+                UpdateExpression="SET lease_owner = :owner, lease_until = :until ADD attempts :one",
                 ConditionExpression="#status = :running AND "
                 "(lease_owner = :owner OR lease_until < :now)",
                 ExpressionAttributeNames={"#status": "status"},
@@ -835,6 +838,7 @@ class BookRepository:
                     ":until": {"S": lease["lease_until"]},
                     ":now": {"S": format_timestamp(now)},
                     ":running": {"S": "IN_PROGRESS"},
+                    ":one": {"N": "1"},
                 },
                 ReturnValues="ALL_NEW",
             )
@@ -843,7 +847,21 @@ class BookRepository:
                 raise
             return None
         stored = from_wire(response["Attributes"])
-        return ImportProgress(status=_import_status(stored), checked=bool(stored.get("checked")))
+        return ImportProgress(
+            status=_import_status(stored),
+            checked=bool(stored.get("checked")),
+            unfinished_attempts=int(stored["attempts"]) - 1,
+        )
+
+    @staticmethod
+    def _new_import(status: ImportStatus) -> Item:
+        return {
+            **keys.import_status(status.import_id),
+            **keys.import_indexes(
+                status.key, format_timestamp(status.started_at), status.import_id
+            ),
+            **status.model_dump(mode="json"),
+        }
 
     def save_progress(
         self,
@@ -853,9 +871,12 @@ class BookRepository:
         lease_until: datetime | None,
         checked: bool | None = None,
     ) -> None:
-        """Checkpoint an import and renew the lease, or (None) give it up at once."""
+        """Checkpoint an import and renew the lease, or (None) hand it on at once: a pause,
+        after which no earlier attempt counts as unfinished."""
         until = "" if lease_until is None else format_timestamp(lease_until)
         extra: dict[str, Any] = {"lease_until": until}
+        if lease_until is None:
+            extra["attempts"] = 0
         if checked is not None:
             extra["checked"] = checked
         self._update_import(status, owner, set_extra=extra)
@@ -878,6 +899,39 @@ class BookRepository:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
 
+    def fail_import(
+        self, failed: ImportStatus, *, failed_owners: Sequence[str], now: datetime, new: bool
+    ) -> bool:
+        """Store the FAILED outcome of an import whose every attempt failed: created when none
+        of them got as far as claiming it (`new`), else only while it is still in progress and
+        held by one of `failed_owners` or by nobody alive (its lease given up or expired).
+        False if it finished, or if another invocation holds it now. One request (two when a
+        claim created it meanwhile)."""
+        if new:
+            try:
+                self._db.put_item(
+                    TableName=self._table,
+                    Item=to_wire(self._new_import(failed)),
+                    ConditionExpression="attribute_not_exists(PK)",
+                )
+                return True
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+        owners = {f":owner{n}": {"S": owner} for n, owner in enumerate(failed_owners)}
+        held_by_failed = f"lease_owner IN ({', '.join(owners)}) OR " if owners else ""
+        return self._write_status(
+            failed,
+            condition=f"#status = :running AND ({held_by_failed}"
+            "attribute_not_exists(lease_owner) OR lease_until < :now)",
+            values={
+                ":running": {"S": "IN_PROGRESS"},
+                ":now": {"S": format_timestamp(now)},
+                **owners,
+            },
+            remove=("lease_owner", "lease_until"),
+        )
+
     def _update_import(
         self,
         status: ImportStatus,
@@ -885,6 +939,27 @@ class BookRepository:
         set_extra: Mapping[str, Any] | None = None,
         remove: Sequence[str] = (),
     ) -> None:
+        """Write an import's status while `owner` holds it; LeaseLostError once it does not."""
+        held = self._write_status(
+            status,
+            condition="lease_owner = :lease_owner",
+            values={":lease_owner": {"S": owner}},
+            set_extra=set_extra,
+            remove=remove,
+        )
+        if not held:
+            raise LeaseLostError(status.import_id)
+
+    def _write_status(
+        self,
+        status: ImportStatus,
+        *,
+        condition: str,
+        values: Mapping[str, Any],
+        set_extra: Mapping[str, Any] | None = None,
+        remove: Sequence[str] = (),
+    ) -> bool:
+        """One conditional UpdateItem of an import's status; False if the condition failed."""
         fields = {
             **status.model_dump(mode="json", exclude={"import_id", "bucket", "key", "started_at"}),
             **(set_extra or {}),
@@ -897,17 +972,18 @@ class BookRepository:
                 TableName=self._table,
                 Key=to_wire(keys.import_status(status.import_id)),
                 UpdateExpression=expression,
-                ConditionExpression="lease_owner = :lease_owner",
+                ConditionExpression=condition,
                 ExpressionAttributeNames={f"#{name}": name for name in fields},
                 ExpressionAttributeValues={
-                    ":lease_owner": {"S": owner},
+                    **values,
                     **{f":{name}": attributes.serialize(value) for name, value in fields.items()},
                 },
             )
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-            raise LeaseLostError(status.import_id) from error
+            return False
+        return True
 
     def get_import(self, import_id: str) -> ImportStatus | None:
         """GET /imports/{id}: one consistent GetItem."""
