@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from advisor_book import keys
-from advisor_book.repository import from_wire, read_accounts
+from advisor_book.store.book import read_accounts
+from advisor_book.store.core import from_wire
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -149,9 +149,10 @@ def import_seed_file(
 ) -> dict[str, Any] | None:
     """Upload the seed file like any user would and wait for the ingest to report on it
     (None if the stack is stopped first)."""
-    from advisor_book.repository import BookRepository
+    from advisor_book.store.core import Table
+    from advisor_book.store.imports import ImportStore
 
-    repo = BookRepository(boto3.client("dynamodb"), refs["BookTable"])
+    imports = ImportStore(Table(boto3.client("dynamodb"), refs["BookTable"]))
     uploaded_at = datetime.now(UTC).replace(microsecond=0)
     with open(template.ROOT / settings.seed_file, "rb") as seed:
         boto3.client("s3").put_object(
@@ -159,7 +160,7 @@ def import_seed_file(
         )
     deadline = time.monotonic() + IMPORT_WAIT_SECONDS
     while time.monotonic() < deadline:
-        latest, _ = repo.list_imports(key=settings.seed_file, limit=1, start=None)
+        latest = imports.newest(key=settings.seed_file, limit=1, start=None).items
         if latest and latest[0].started_at >= uploaded_at and latest[0].status != "IN_PROGRESS":
             return latest[0].model_dump(mode="json")
         if stopping.wait(0.2):
@@ -168,16 +169,16 @@ def import_seed_file(
 
 
 def _advisor_ids(refs: dict[str, str]) -> list[str]:
-    from advisor_book.repository import BookRepository
+    from advisor_book.store.core import Table
+    from advisor_book.store.directory import DirectoryStore
 
-    repo = BookRepository(boto3.client("dynamodb"), refs["BookTable"])
+    directory = DirectoryStore(Table(boto3.client("dynamodb"), refs["BookTable"]))
     ids: list[str] = []
     start = None
     while True:
-        advisors, start = repo.list_advisors(
-            include_unavailable=True, focus_area=None, limit=100, start=start
-        )
-        ids.extend(a.advisor_id for a in advisors)
+        page = directory.advisors(include_unavailable=True, focus_area=None, limit=100, start=start)
+        ids.extend(a.advisor_id for a in page.items)
+        start = page.next_key
         if start is None:
             return ids
 

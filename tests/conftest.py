@@ -14,9 +14,14 @@ import pytest
 from botocore.client import BaseClient
 from moto import mock_aws
 
-from advisor_book import ingest
+from advisor_book.ingest import importer
 from advisor_book.models import ImportStatus
-from advisor_book.repository import BookRepository
+from advisor_book.store.assignment import AssignmentStore
+from advisor_book.store.book import BookStore
+from advisor_book.store.core import Table
+from advisor_book.store.directory import DirectoryStore
+from advisor_book.store.imports import ImportStore
+from advisor_book.store.ingest import IngestStore
 from local import template
 from local.emulator_process import emulator_process, reset
 from local.events import ADMIN_CLAIMS, api_event
@@ -95,9 +100,32 @@ def seed_bucket(resources: dict[str, str]) -> str:
     return resources["SeedBucket"]
 
 
+@dataclass(frozen=True)
+class Stores:
+    """Every store of the book over the tests' table, as the functions build them."""
+
+    table: Table
+    directory: DirectoryStore
+    book: BookStore
+    assignments: AssignmentStore
+    ingest: IngestStore
+    imports: ImportStore
+
+    @classmethod
+    def over(cls, table: Table) -> "Stores":
+        return cls(
+            table,
+            DirectoryStore(table),
+            BookStore(table),
+            AssignmentStore(table),
+            IngestStore(table),
+            ImportStore(table),
+        )
+
+
 @pytest.fixture
-def repo(table: str) -> BookRepository:
-    return BookRepository(boto3.client("dynamodb"), table)
+def stores(table: str) -> Stores:
+    return Stores.over(Table(boto3.client("dynamodb"), table))
 
 
 def stream_of(document: Any) -> Any:
@@ -122,14 +150,15 @@ class LambdaTime:
 
 
 @pytest.fixture
-def load_seed(repo: BookRepository) -> Callable[[Any], ImportStatus]:
+def load_seed(stores: Stores) -> Callable[[Any], ImportStatus]:
     """Import a seed document (a dict, or raw bytes) through the real streaming ingest, as a
     new S3 object each time."""
 
     def load(document: Any) -> ImportStatus:
-        job = ingest.ImportJob(bucket=BUCKET, key=f"seed-{uuid.uuid4().hex}.json", version="v1")
-        return ingest.run_import(
-            repo,
+        job = importer.ImportJob(bucket=BUCKET, key=f"seed-{uuid.uuid4().hex}.json", version="v1")
+        return importer.run_import(
+            stores.imports,
+            stores.ingest,
             job,
             lambda: stream_of(document),
             owner="test",

@@ -13,21 +13,28 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import advisors, config
+from advisor_book.auth import ADVISORS_TOO
 from advisor_book.http import NextToken, PageLimit, caller, create_app, documented, resolve
 from advisor_book.models import ID_PATTERN, AdvisorClientsPage, AdvisorDetail, AdvisorPage
+from advisor_book.store.book import BookStore
+from advisor_book.store.directory import DirectoryStore
 
 logger = Logger()
 metrics = Metrics()
 app = create_app(logger)
 settings = config.Settings.from_environment()
-repo = config.repository(settings)
+table = config.table(settings)
+directory = DirectoryStore(table)
+book = BookStore(table)
 cursors = config.cursor_codec(settings)
 
 AdvisorId = Annotated[str, Path(pattern=ID_PATTERN, description="The advisor's id.")]
 
 
-@app.get(
+@app.operation(
+    "GET",
     "/advisors",
+    access=ADVISORS_TOO,
     tags=["Advisors"],
     summary="List available advisors",
     description="Advisors who accept new clients and are below capacity, in advisor id order; "
@@ -50,7 +57,7 @@ def list_advisors(
     next_token: NextToken = None,
 ) -> AdvisorPage:
     return advisors.list_advisors(
-        repo,
+        directory,
         cursors,
         caller(app),
         focus_area=focus_area,
@@ -60,19 +67,23 @@ def list_advisors(
     )
 
 
-@app.get(
+@app.operation(
+    "GET",
     "/advisors/<advisor_id>",
+    access=ADVISORS_TOO,
     tags=["Advisors"],
     summary="Get an advisor",
     description="The advisor with its client count and the exact total assets of its clients.",
     responses=documented("The advisor."),
 )
 def get_advisor(advisor_id: AdvisorId) -> AdvisorDetail:
-    return advisors.advisor_detail(repo, advisor_id)
+    return advisors.advisor_detail(directory, advisor_id)
 
 
-@app.get(
+@app.operation(
+    "GET",
     "/advisors/<advisor_id>/clients",
+    access=ADVISORS_TOO,
     tags=["Advisors"],
     summary="List an advisor's clients",
     description="The advisor's clients in client id order, each with its total account value.",
@@ -82,7 +93,7 @@ def list_advisor_clients(
     advisor_id: AdvisorId, limit: PageLimit = 25, next_token: NextToken = None
 ) -> AdvisorClientsPage:
     return advisors.advisor_clients(
-        repo, cursors, caller(app), advisor_id, limit=limit, next_token=next_token
+        book, cursors, caller(app), advisor_id, limit=limit, next_token=next_token
     )
 
 

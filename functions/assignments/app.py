@@ -15,19 +15,23 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import assignments, config
+from advisor_book.auth import ADMINS_ONLY
 from advisor_book.http import create_app, documented, resolve
 from advisor_book.models import ID_PATTERN, AssignAdvisorRequest, Assignment
+from advisor_book.store.assignment import AssignmentStore
 
 logger = Logger()
 metrics = Metrics()
 app = create_app(logger)
-repo = config.repository(config.Settings.from_environment())
+store = AssignmentStore(config.table(config.Settings.from_environment()))
 
 ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.")]
 
 
-@app.put(
+@app.operation(
+    "PUT",
     "/clients/<client_id>/advisor",
+    access=ADMINS_ONLY,
     tags=["Assignments"],
     summary="Assign or reassign a client's advisor",
     description="Gives the client this advisor, moving it from its previous advisor if any. "
@@ -37,20 +41,22 @@ ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.
 def assign_advisor(
     client_id: ClientId, body: Annotated[AssignAdvisorRequest, Body()]
 ) -> Assignment:
-    assignment = assignments.assign(repo, client_id, body.advisor_id)
+    assignment = assignments.assign(store, client_id, body.advisor_id)
     metrics.add_metric(name="AdvisorAssigned", unit=MetricUnit.Count, value=1)
     return assignment
 
 
-@app.delete(
+@app.operation(
+    "DELETE",
     "/clients/<client_id>/advisor",
+    access=ADMINS_ONLY,
     tags=["Assignments"],
     summary="Remove a client's advisor",
     description="Leaves the client without an advisor; a client that has none is left as it is.",
     responses=documented("The client has no advisor.", 409, status=204),
 )
 def unassign_advisor(client_id: ClientId) -> Response[None]:
-    assignments.unassign(repo, client_id)
+    assignments.unassign(store, client_id)
     metrics.add_metric(name="AdvisorUnassigned", unit=MetricUnit.Count, value=1)
     return Response(status_code=204)
 

@@ -13,32 +13,38 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import clients, config
+from advisor_book.auth import ADVISORS_TOO
 from advisor_book.http import NextToken, PageLimit, caller, create_app, documented, resolve
 from advisor_book.models import ID_PATTERN, AssignmentHistoryPage, ClientDetail
+from advisor_book.store.book import BookStore
 
 logger = Logger()
 metrics = Metrics()
 app = create_app(logger)
 settings = config.Settings.from_environment()
-repo = config.repository(settings)
+book = BookStore(config.table(settings))
 cursors = config.cursor_codec(settings)
 
 ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.")]
 
 
-@app.get(
+@app.operation(
+    "GET",
     "/clients/<client_id>",
+    access=ADVISORS_TOO,
     tags=["Clients"],
     summary="Get a client",
     description="The client with its accounts, their exact total and its current advisor.",
     responses=documented("The client."),
 )
 def get_client(client_id: ClientId) -> ClientDetail:
-    return clients.client_detail(repo, caller(app), client_id)
+    return clients.client_detail(book, caller(app), client_id)
 
 
-@app.get(
+@app.operation(
+    "GET",
     "/clients/<client_id>/assignments",
+    access=ADVISORS_TOO,
     tags=["Clients"],
     summary="List a client's assignment history",
     description="Every assign, reassign and unassign of the client, newest first.",
@@ -48,7 +54,7 @@ def list_assignment_history(
     client_id: ClientId, limit: PageLimit = 25, next_token: NextToken = None
 ) -> AssignmentHistoryPage:
     return clients.assignment_history(
-        repo, cursors, caller(app), client_id, limit=limit, next_token=next_token
+        book, cursors, caller(app), client_id, limit=limit, next_token=next_token
     )
 
 

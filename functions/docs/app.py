@@ -21,13 +21,16 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError as Rout
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from advisor_book.http import create_app, error_response, printable, resolve
+from advisor_book.admission import printable
+from advisor_book.auth import PUBLIC
+from advisor_book.http import create_app, error_response, resolve
 
 DOCUMENT = Path(__file__).with_name("openapi.json")
 
 logger = Logger()
 metrics = Metrics()
-app = create_app(logger, validation=False)
+# Public: the documents are, and a 405 tells only what the OpenAPI document says.
+app = create_app(logger, validation=False, default_access=PUBLIC)
 
 
 def _base_path() -> str:
@@ -55,12 +58,12 @@ def _swagger_assets() -> tuple[str, str]:
     )
 
 
-@app.get("/openapi.json", include_in_schema=False)
+@app.operation("GET", "/openapi.json", access=PUBLIC, include_in_schema=False)
 def openapi_document() -> Response[str]:
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=_document())
 
 
-@app.get("/swagger", include_in_schema=False)
+@app.operation("GET", "/swagger", access=PUBLIC, include_in_schema=False)
 def swagger() -> Response[str]:
     if (app.current_event.query_string_parameters or {}).get("format") == "json":
         return openapi_document()  # the page links to it as /swagger?format=json
@@ -101,8 +104,7 @@ def method_not_allowed(_: RouteNotFoundError) -> Response[str]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    # Public: the documents are, and a 405 tells only what the OpenAPI document says.
-    return resolve(app, event, context, public=True)
+    return resolve(app, event, context)
 
 
 coldstart.ready()

@@ -10,19 +10,23 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import config, imports
+from advisor_book.auth import ADMINS_ONLY
 from advisor_book.http import NextToken, PageLimit, caller, create_app, documented, resolve
 from advisor_book.models import ImportPage, ImportStatus
+from advisor_book.store.imports import ImportStore
 
 logger = Logger()
 metrics = Metrics()
 app = create_app(logger)
 settings = config.Settings.from_environment()
-repo = config.repository(settings)
+store = ImportStore(config.table(settings))
 cursors = config.cursor_codec(settings)
 
 
-@app.get(
+@app.operation(
+    "GET",
     "/imports",
+    access=ADMINS_ONLY,
     tags=["Imports"],
     summary="List seed-file imports",
     description="Imports newest first: all of them, or those of one S3 key.",
@@ -36,12 +40,14 @@ def list_imports(
     next_token: NextToken = None,
 ) -> ImportPage:
     return imports.list_imports(
-        repo, cursors, caller(app), key=key, limit=limit, next_token=next_token
+        store, cursors, caller(app), key=key, limit=limit, next_token=next_token
     )
 
 
-@app.get(
+@app.operation(
+    "GET",
     "/imports/<import_id>",
+    access=ADMINS_ONLY,
     tags=["Imports"],
     summary="Get an import's report",
     description="Status, counts, progress and the first 100 rejected records of one import.",
@@ -50,7 +56,7 @@ def list_imports(
 def get_import(
     import_id: Annotated[str, Path(pattern=r"^imp-[0-9a-f]{24}$", description="The import's id.")],
 ) -> ImportStatus:
-    return imports.import_status(repo, import_id)
+    return imports.import_status(store, import_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

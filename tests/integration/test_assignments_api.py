@@ -9,8 +9,10 @@ import boto3
 import pytest
 
 from advisor_book import keys
+from advisor_book.assignments import Move
 from advisor_book.models import ImportStatus
-from advisor_book.repository import BookRepository, Move, from_wire, to_wire
+from advisor_book.store.assignment import AssignmentStore
+from advisor_book.store.core import from_wire, to_wire
 from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]
@@ -251,17 +253,17 @@ def test_a_change_overtaken_by_others_that_restore_the_advisor_is_decided_again(
         clock(*(start + timedelta(seconds=n) for n in range(10))),
     )
     assert assign(api, "cli-0001", "adv-001").status == 200
-    commit = BookRepository.move_client
+    commit = AssignmentStore.move
     overtaken: list[str] = []
 
-    def overtaken_once(repo: BookRepository, move: Move) -> None:
-        if move.target is None and not overtaken:
+    def overtaken_once(store: AssignmentStore, move: Move) -> None:
+        if move.joins is None and not overtaken:
             overtaken.append(move.at)
             assert assign(api, "cli-0001", "adv-002").status == 200
             assert assign(api, "cli-0001", "adv-001").status == 200
-        commit(repo, move)
+        commit(store, move)
 
-    monkeypatch.setattr(BookRepository, "move_client", overtaken_once)
+    monkeypatch.setattr(AssignmentStore, "move", overtaken_once)
 
     assert unassign(api, "cli-0001").status == 204
 

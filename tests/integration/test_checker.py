@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from advisor_book import keys
-from advisor_book.repository import to_wire
+from advisor_book.store.core import to_wire
 from local.checker import check_table
 from tests.conftest import HttpResponse
 

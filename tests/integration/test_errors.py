@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from advisor_book.repository import BookRepository
+from advisor_book.store.book import BookStore
 from local.events import ADMIN_CLAIMS, api_event
 
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
@@ -41,7 +41,7 @@ def test_an_unexpected_failure_is_a_500_naming_only_the_request_id(
     def broken(*_: Any, **__: Any) -> None:
         raise RuntimeError("internal detail: table advisor-book-test")
 
-    monkeypatch.setattr(BookRepository, "get_client", broken)
+    monkeypatch.setattr(BookStore, "client", broken)
     event = api_event(
         "GET",
         "/clients/{client_id}",

@@ -5,20 +5,20 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from advisor_book import ingest
 from advisor_book.imports import import_id_for
+from advisor_book.ingest import importer
 from advisor_book.models import ImportStatus
-from advisor_book.repository import BookRepository
-from tests.conftest import HttpResponse, LambdaTime
+from tests.conftest import HttpResponse, LambdaTime, Stores
 
 Api = Callable[..., HttpResponse]
 
 
-def run(repo: BookRepository, key: str, version: str, document: Any) -> ImportStatus:
+def run(stores: Stores, key: str, version: str, document: Any) -> ImportStatus:
     payload = json.dumps(document).encode()
-    return ingest.run_import(
-        repo,
-        ingest.ImportJob(bucket="advisor-book-seed", key=key, version=version),
+    return importer.run_import(
+        stores.imports,
+        stores.ingest,
+        importer.ImportJob(bucket="advisor-book-seed", key=key, version=version),
         lambda: io.BytesIO(payload),
         owner="test",
         remaining_ms=LambdaTime().remaining_ms,
@@ -26,9 +26,9 @@ def run(repo: BookRepository, key: str, version: str, document: Any) -> ImportSt
     )
 
 
-def test_an_import_is_served_with_its_report(api: Api, repo: BookRepository) -> None:
+def test_an_import_is_served_with_its_report(api: Api, stores: Stores) -> None:
     status = run(
-        repo,
+        stores,
         "exports/book.json",
         "v1",
         {
@@ -60,13 +60,11 @@ def test_an_import_is_served_with_its_report(api: Api, repo: BookRepository) -> 
     assert body["finished_at"].endswith("Z")
 
 
-def test_imports_are_listed_newest_first_and_filtered_by_key(
-    api: Api, repo: BookRepository
-) -> None:
+def test_imports_are_listed_newest_first_and_filtered_by_key(api: Api, stores: Stores) -> None:
     empty: dict[str, Any] = {"clients": []}
-    first = run(repo, "a.json", "v1", empty)
-    second = run(repo, "b.json", "v1", empty)
-    third = run(repo, "a.json", "v2", empty)
+    first = run(stores, "a.json", "v1", empty)
+    second = run(stores, "b.json", "v1", empty)
+    third = run(stores, "a.json", "v2", empty)
 
     everything = api("GET", "/imports").body["items"]
     only_a = api("GET", "/imports", query={"key": "a.json"}).body["items"]
@@ -79,11 +77,9 @@ def test_imports_are_listed_newest_first_and_filtered_by_key(
     assert [i["import_id"] for i in only_a] == [third.import_id, first.import_id]
 
 
-def test_imports_paginate_with_a_token_bound_to_the_key_filter(
-    api: Api, repo: BookRepository
-) -> None:
+def test_imports_paginate_with_a_token_bound_to_the_key_filter(api: Api, stores: Stores) -> None:
     for version in ("v1", "v2", "v3"):
-        run(repo, "a.json", version, {"clients": []})
+        run(stores, "a.json", version, {"clients": []})
 
     first = api("GET", "/imports", query={"key": "a.json", "limit": "2"})
     token = first.body["next_token"]
@@ -97,20 +93,20 @@ def test_imports_paginate_with_a_token_bound_to_the_key_filter(
     assert elsewhere.body["error"]["code"] == "bad_request"
 
 
-def test_unknown_import_is_not_found(api: Api, repo: BookRepository) -> None:
+def test_unknown_import_is_not_found(api: Api, stores: Stores) -> None:
     response = api("GET", "/imports/{import_id}", import_id="imp-" + "0" * 24)
 
     assert response.status == 404
     assert response.body["error"]["code"] == "not_found"
 
 
-def test_malformed_import_id_is_a_validation_error(api: Api, repo: BookRepository) -> None:
+def test_malformed_import_id_is_a_validation_error(api: Api, stores: Stores) -> None:
     response = api("GET", "/imports/{import_id}", import_id="not-an-import")
 
     assert response.status == 422
 
 
-def test_invalid_limit_is_a_validation_error(api: Api, repo: BookRepository) -> None:
+def test_invalid_limit_is_a_validation_error(api: Api, stores: Stores) -> None:
     response = api("GET", "/imports", query={"limit": "-1"})
 
     assert response.status == 422

@@ -19,16 +19,17 @@ from urllib.parse import unquote_plus
 import boto3
 import pytest
 
-from advisor_book import ingest
-from advisor_book.ingest import ImportJob
+from advisor_book.ingest import importer
+from advisor_book.ingest.importer import ImportJob
 from advisor_book.models import ImportStatus, utc_now
-from advisor_book.repository import BookRepository
+from advisor_book.store.core import Table
+from advisor_book.store.ingest import IngestStore
 from local import template
 from local.events import s3_put_event
 from local.invoke import FunctionPool, InstanceLostError, InvocationError, function_arn
 from local.notifications import QueueDrain, failure_record, sqs_event
 from local.stack import bucket_drains, queue_drains
-from tests.conftest import BUCKET, LOCAL_BUCKET, HttpResponse, LambdaTime
+from tests.conftest import BUCKET, LOCAL_BUCKET, HttpResponse, LambdaTime, Stores
 from tests.integration.test_ingest_faults import (
     BOOK,
     BOOK_CLIENTS,
@@ -86,15 +87,15 @@ def from_the_failures_queue(resources: dict[str, str], body: str) -> dict[str, A
 
 
 def died_holding(
-    repo: BookRepository, job: ImportJob, owner: str, *, lease: timedelta = ingest.LEASE
+    stores: Stores, job: ImportJob, owner: str, *, lease: timedelta = importer.LEASE
 ) -> None:
     """An invocation that took the import, checkpointed its advisors, and was killed."""
     now = utc_now()
     fresh = ImportStatus.started(job.import_id, job.bucket, job.key, now)
-    claimed = repo.claim_import(fresh, owner=owner, now=now, lease_until=now + lease)
+    claimed = stores.imports.claim(fresh, owner=owner, now=now, lease_until=now + lease)
     assert claimed is not None
     progress = claimed.status.model_copy(update={"advisors_upserted": 14, "records_done": 14})
-    repo.save_progress(progress, owner=owner, lease_until=now + lease)
+    stores.imports.save_progress(progress, owner=owner, lease_until=now + lease)
 
 
 # --- 1. Attempts that never finished ---------------------------------------------------------
@@ -108,13 +109,13 @@ def died_holding(
     ],
 )
 def test_the_attempt_after_three_that_died_marks_the_import_failed(
-    owners: list[str], repo: BookRepository, table: str
+    owners: list[str], stores: Stores, table: str
 ) -> None:
     job = ImportJob(bucket=BUCKET, key="book.json", version="v1")
     for owner in owners:
-        died_holding(repo, job, owner, lease=-timedelta(seconds=1))
+        died_holding(stores, job, owner, lease=-timedelta(seconds=1))
 
-    status = import_file(repo, job, BOOK, owner=owners[-1])
+    status = import_file(stores, job, BOOK, owner=owners[-1])
 
     assert counts(status) == ("FAILED", 14, 0, 0, 14)
     assert [(e.path, e.message) for e in status.errors] == [
@@ -124,52 +125,52 @@ def test_the_attempt_after_three_that_died_marks_the_import_failed(
             "finishing it (out of memory, out of time or a crash)",
         )
     ]
-    stored = repo.get_import(job.import_id)
+    stored = stores.imports.get(job.import_id)
     assert stored is not None
     assert stored.model_dump(mode="json") == status.model_dump(mode="json")
     assert stored_client_ids(table) == []
 
 
 def test_attempts_that_raised_count_and_the_fourth_fails_the_import(
-    repo: BookRepository, monkeypatch: pytest.MonkeyPatch
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     job = ImportJob(bucket=BUCKET, key="book.json", version="v1")
 
-    def unavailable(self: BookRepository, writes: Any) -> None:
+    def unavailable(self: IngestStore, writes: Any) -> None:
         raise RuntimeError("the table is unavailable")
 
     with monkeypatch.context() as failing:
-        failing.setattr(BookRepository, "put_clients", unavailable)
-        for _ in range(ingest.MAX_ATTEMPTS):
+        failing.setattr(IngestStore, "put_clients", unavailable)
+        for _ in range(importer.MAX_ATTEMPTS):
             with pytest.raises(RuntimeError, match="unavailable"):
-                import_file(repo, job, BOOK, owner="req-1")
+                import_file(stores, job, BOOK, owner="req-1")
 
-    status = import_file(repo, job, BOOK, owner="req-1")
+    status = import_file(stores, job, BOOK, owner="req-1")
 
     assert status.status == "FAILED"
     assert status.errors[0].message.startswith("every attempt failed: 3 invocations")
 
 
-def test_two_attempts_that_died_leave_the_third_its_try(repo: BookRepository, table: str) -> None:
+def test_two_attempts_that_died_leave_the_third_its_try(stores: Stores, table: str) -> None:
     job = ImportJob(bucket=BUCKET, key="book.json", version="v1")
-    for _ in range(ingest.MAX_ATTEMPTS - 1):
-        died_holding(repo, job, "req-1")
+    for _ in range(importer.MAX_ATTEMPTS - 1):
+        died_holding(stores, job, "req-1")
 
-    status = import_file(repo, job, BOOK, owner="req-1")
+    status = import_file(stores, job, BOOK, owner="req-1")
 
     assert (status.status, status.records_done) == ("SUCCEEDED", BOOK_RECORDS)
     assert len(stored_client_ids(table)) == BOOK_CLIENTS
 
 
 def test_an_import_handed_on_through_many_continuations_never_counts_them_as_failed(
-    repo: BookRepository,
+    stores: Stores,
 ) -> None:
     job = ImportJob(bucket=BUCKET, key="book.json", version="v1")
     handed_over: list[ImportJob] = []
     owner, status = "req-1", None
     while status is None or status.status == "IN_PROGRESS":
         status = import_file(
-            repo,
+            stores,
             job,
             BOOK,
             owner=owner,
@@ -178,7 +179,7 @@ def test_an_import_handed_on_through_many_continuations_never_counts_them_as_fai
         )
         owner = f"message-{len(handed_over)}"
 
-    assert len(handed_over) > 2 * ingest.MAX_ATTEMPTS
+    assert len(handed_over) > 2 * importer.MAX_ATTEMPTS
     assert (status.status, status.records_done) == ("SUCCEEDED", BOOK_RECORDS)
 
 
@@ -189,12 +190,12 @@ def test_a_destination_record_marks_the_import_of_its_s3_event_failed_with_the_r
     functions: Functions,
     seed_bucket: str,
     resources: dict[str, str],
-    repo: BookRepository,
+    stores: Stores,
     api: Api,
 ) -> None:
     upload = put_seed_object(seed_bucket, SEED_BYTES)
     job = job_of(upload)
-    died_holding(repo, job, f"{REQUEST_ID}:0")
+    died_holding(stores, job, f"{REQUEST_ID}:0")
     record = json.dumps(
         failure_record(upload, REQUEST_ID, function_arn("IngestFunction"), 3, OUT_OF_MEMORY)
     )
@@ -277,13 +278,13 @@ def test_a_destination_record_leaves_a_finished_import_as_it_is(
 
 
 def test_a_destination_record_leaves_an_import_another_invocation_is_running(
-    functions: Functions, seed_bucket: str, resources: dict[str, str], repo: BookRepository
+    functions: Functions, seed_bucket: str, resources: dict[str, str], stores: Stores
 ) -> None:
     """S3 may deliver an upload twice: one delivery failing for good says nothing of the
     other, which holds the import now."""
     upload = put_seed_object(seed_bucket, SEED_BYTES)
     job = job_of(upload)
-    died_holding(repo, job, "another-delivery:0", lease=timedelta(days=1))
+    died_holding(stores, job, "another-delivery:0", lease=timedelta(days=1))
     record = json.dumps(
         failure_record(upload, REQUEST_ID, function_arn("IngestFunction"), 3, OUT_OF_MEMORY)
     )
@@ -294,18 +295,18 @@ def test_a_destination_record_leaves_an_import_another_invocation_is_running(
 
 
 def test_a_continuation_redriven_after_its_last_delivery_marks_the_import_failed(
-    functions: Functions, resources: dict[str, str], repo: BookRepository, api: Api
+    functions: Functions, resources: dict[str, str], stores: Stores, api: Api
 ) -> None:
     """The continuation queue moves a message every delivery of which failed to the failures
     queue, with its message id: the owner of the attempts that failed."""
     job = ImportJob(bucket=BUCKET, key="book.json", version="v1")
-    paused = import_file(repo, job, BOOK, owner="req-1", time=LambdaTime(calls_before_low=300))
+    paused = import_file(stores, job, BOOK, owner="req-1", time=LambdaTime(calls_before_low=300))
     assert paused.status == "IN_PROGRESS"
     sqs = boto3.client("sqs")
     continuation_url = resources["IngestContinuationQueue"]
     sqs.send_message(QueueUrl=continuation_url, MessageBody=job.model_dump_json())
     (message,) = received(continuation_url)
-    died_holding(repo, job, message["MessageId"])
+    died_holding(stores, job, message["MessageId"])
     sqs.change_message_visibility(
         QueueUrl=continuation_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
     )
@@ -420,10 +421,10 @@ def test_an_upload_every_local_attempt_fails_goes_to_the_destination_then_fails_
     assert record["responsePayload"]["errorType"] == "ResourceNotFoundException"
 
     dynamodb.create_table(**template.table_definition(emulated["BookTable"], "BookTable"))
-    repo = BookRepository(dynamodb, emulated["BookTable"])
+    stores = Stores.over(Table(dynamodb, emulated["BookTable"]))
 
     def failed() -> ImportStatus | None:
-        imports, _ = repo.list_imports(key="book.json", limit=1, start=None)
+        imports = stores.imports.newest(key="book.json", limit=1, start=None).items
         return imports[0] if imports and imports[0].status == "FAILED" else None
 
     with Draining(queue_drains(emulated, pools)):

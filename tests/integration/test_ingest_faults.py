@@ -20,15 +20,17 @@ from typing import Any
 import boto3
 import pytest
 
-from advisor_book import ingest, keys
-from advisor_book.ingest import ImportJob
+from advisor_book import keys
+from advisor_book.ingest import importer
+from advisor_book.ingest.importer import ImportJob
 from advisor_book.models import ImportStatus, utc_now
-from advisor_book.repository import BookRepository
+from advisor_book.store.core import Table
+from advisor_book.store.ingest import IngestStore
 from local import template
 from local.events import s3_put_event
 from local.generate_seed import write_seed
 from local.notifications import sqs_event
-from tests.conftest import BUCKET, ROOT, HttpResponse, LambdaTime
+from tests.conftest import BUCKET, ROOT, HttpResponse, LambdaTime, Stores
 
 Api = Callable[..., HttpResponse]
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
@@ -83,7 +85,7 @@ def stored_client_ids(table: str) -> list[str]:
 
 
 def import_file(
-    repo: BookRepository,
+    stores: Stores,
     job: ImportJob,
     body: bytes,
     *,
@@ -93,8 +95,9 @@ def import_file(
 ) -> ImportStatus:
     """One invocation's run of the ingest on `body`; continuations are collected, not sent."""
     collected: list[ImportJob] = [] if handed_over is None else handed_over
-    return ingest.run_import(
-        repo,
+    return importer.run_import(
+        stores.imports,
+        stores.ingest,
         job,
         lambda: io.BytesIO(body),
         owner=owner,
@@ -114,13 +117,13 @@ def counts(status: ImportStatus) -> tuple[str, int, int, int, int]:
 
 
 @pytest.fixture
-def clean_repo(resources: dict[str, str]) -> BookRepository:
+def clean_stores(resources: dict[str, str]) -> Stores:
     """A second, empty table built from the same template definition, in the same moto account,
     for a reference run of a file that never met a fault. Two tables side by side keep the
     faulty run and the clean run independent without deleting anything in between."""
     dynamodb = boto3.client("dynamodb")
     dynamodb.create_table(**template.table_definition(CLEAN_TABLE, logical_id="BookTable"))
-    return BookRepository(dynamodb, CLEAN_TABLE)
+    return Stores.over(Table(dynamodb, CLEAN_TABLE))
 
 
 def put_seed_object(bucket: str, body: bytes, key: str = "data.json") -> dict[str, Any]:
@@ -393,7 +396,7 @@ def test_a_bad_file_or_record_is_reported_with_its_path_and_changes_nothing_stor
     case: BadFile,
     seeded: dict[str, Any],
     load_seed: LoadSeed,
-    repo: BookRepository,
+    stores: Stores,
     table: str,
 ) -> None:
     before = table_items(table)
@@ -405,14 +408,14 @@ def test_a_bad_file_or_record_is_reported_with_its_path_and_changes_nothing_stor
     assert [error.path for error in status.errors] == [path for path, _ in case.errors]
     for error, (_, word) in zip(status.errors, case.errors, strict=True):
         assert word in error.message, error
-    stored = repo.get_import(status.import_id)
+    stored = stores.imports.get(status.import_id)
     assert stored is not None
     assert stored.model_dump(mode="json") == status.model_dump(mode="json")
     after = table_items(table)
     assert [item for item in after if item[keys.PK]["S"] not in case.new_partitions] == before
     assert partitions(after) - partitions(before) == case.new_partitions
     if case.new_partitions:
-        client = repo.get_client(NEW_CLIENT_ID)
+        client = stores.book.client(NEW_CLIENT_ID)
         assert client is not None
         assert (client.first_name, client.last_name) == ("Nova", "Reyes")
 
@@ -423,14 +426,14 @@ THROTTLED_CALLS = 40
 
 
 def test_items_dynamodb_leaves_unprocessed_are_retried_until_every_client_is_stored(
-    repo: BookRepository,
-    clean_repo: BookRepository,
+    stores: Stores,
+    clean_stores: Stores,
     load_seed: LoadSeed,
     table: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("advisor_book.repository.time.sleep", lambda _seconds: None)
-    real_batch_write = repo._db.batch_write_item
+    monkeypatch.setattr("advisor_book.retry.time.sleep", lambda _seconds: None)
+    real_batch_write = stores.table.db.batch_write_item
     lock = threading.Lock()
     throttled_calls = 0
     unprocessed_returned = 0
@@ -451,7 +454,7 @@ def test_items_dynamodb_leaves_unprocessed_are_retried_until_every_client_is_sto
         response = real_batch_write(RequestItems={table_name: written})
         return {**response, "UnprocessedItems": {table_name: left}}
 
-    monkeypatch.setattr(repo._db, "batch_write_item", throttled)
+    monkeypatch.setattr(stores.table.db, "batch_write_item", throttled)
 
     status = load_seed(BOOK)
 
@@ -459,7 +462,7 @@ def test_items_dynamodb_leaves_unprocessed_are_retried_until_every_client_is_sto
     assert unprocessed_returned > 0
     assert (status.status, status.clients_upserted, status.rejected) == ("SUCCEEDED", 1_000, 0)
     assert len(stored_client_ids(table)) == BOOK_CLIENTS
-    import_file(clean_repo, ImportJob(bucket=BUCKET, key="book.json"), BOOK, owner="clean")
+    import_file(clean_stores, ImportJob(bucket=BUCKET, key="book.json"), BOOK, owner="clean")
     assert table_items(table) == table_items(CLEAN_TABLE)
 
 
@@ -485,7 +488,7 @@ def test_the_same_s3_event_delivered_twice_is_one_import_and_the_second_changes_
 def test_a_delivery_while_another_invocation_holds_the_import_changes_nothing(
     functions: Functions,
     seed_bucket: str,
-    repo: BookRepository,
+    stores: Stores,
     resources: dict[str, str],
     table: str,
 ) -> None:
@@ -495,7 +498,7 @@ def test_a_delivery_while_another_invocation_holds_the_import_changes_nothing(
     now = utc_now()
     running = ImportStatus.started(job.import_id, job.bucket, job.key, now)
     # A lease a day long: the other invocation holds it whatever the clock says meanwhile.
-    claimed = repo.claim_import(
+    claimed = stores.imports.claim(
         running, owner="someone-else", now=now, lease_until=now + timedelta(days=1)
     )
     assert claimed is not None
@@ -513,19 +516,19 @@ def test_a_delivery_while_another_invocation_holds_the_import_changes_nothing(
 
 
 def test_an_import_that_crashed_mid_file_is_finished_by_its_retry_as_a_clean_run_would(
-    repo: BookRepository,
-    clean_repo: BookRepository,
+    stores: Stores,
+    clean_stores: Stores,
     table: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(ingest, "CHECKPOINT_EVERY", 200)
+    monkeypatch.setattr(importer, "CHECKPOINT_EVERY", 200)
     job = ImportJob(bucket=BUCKET, key="book.json", version="v1")
-    clean = import_file(clean_repo, job, BOOK, owner="clean")
-    real_put_clients = BookRepository.put_clients
+    clean = import_file(clean_stores, job, BOOK, owner="clean")
+    real_put_clients = IngestStore.put_clients
     lock = threading.Lock()
     calls = 0
 
-    def crash_on_third_batch(self: BookRepository, writes: Any) -> None:
+    def crash_on_third_batch(self: IngestStore, writes: Any) -> None:
         nonlocal calls
         with lock:
             calls += 1
@@ -536,18 +539,18 @@ def test_an_import_that_crashed_mid_file_is_finished_by_its_retry_as_a_clean_run
 
     handed_over: list[ImportJob] = []
     with monkeypatch.context() as crashing:
-        crashing.setattr(BookRepository, "put_clients", crash_on_third_batch)
+        crashing.setattr(IngestStore, "put_clients", crash_on_third_batch)
         with pytest.raises(RuntimeError, match="crashed while writing clients"):
-            import_file(repo, job, BOOK, owner="req-1", handed_over=handed_over)
+            import_file(stores, job, BOOK, owner="req-1", handed_over=handed_over)
 
-    crashed = repo.get_import(job.import_id)
+    crashed = stores.imports.get(job.import_id)
     assert crashed is not None
     assert crashed.status == "IN_PROGRESS"
     # Clients are written 100 at a time: the third batch falls after the checkpoint at 200
     # and before the one at 400, so the retry starts from 200.
     assert crashed.records_done == 200
 
-    retried = import_file(repo, job, BOOK, owner="req-1", handed_over=handed_over)
+    retried = import_file(stores, job, BOOK, owner="req-1", handed_over=handed_over)
 
     assert retried.status == "SUCCEEDED"
     assert counts(retried) == counts(clean)
@@ -561,17 +564,17 @@ def test_an_import_that_crashed_mid_file_is_finished_by_its_retry_as_a_clean_run
 
 
 def test_an_import_short_of_time_checkpoints_and_continuations_finish_it(
-    repo: BookRepository,
-    clean_repo: BookRepository,
+    stores: Stores,
+    clean_stores: Stores,
     table: str,
     api: Api,
 ) -> None:
     job = ImportJob(bucket=BUCKET, key="book.json", version="v1")
-    clean = import_file(clean_repo, job, BOOK, owner="clean")
+    clean = import_file(clean_stores, job, BOOK, owner="clean")
     handed_over: list[ImportJob] = []
 
     paused = import_file(
-        repo,
+        stores,
         job,
         BOOK,
         owner="req-1",
@@ -596,7 +599,7 @@ def test_an_import_short_of_time_checkpoints_and_continuations_finish_it(
     # Each continuation is a new invocation: its owner is the SQS message id, not "req-1".
     # One as short of time as the first goes on from the checkpoint instead of starting over.
     again = import_file(
-        repo,
+        stores,
         job,
         BOOK,
         owner="message-1",
@@ -608,7 +611,7 @@ def test_an_import_short_of_time_checkpoints_and_continuations_finish_it(
     assert paused.records_done < again.records_done < BOOK_RECORDS
     assert handed_over == [job, job]
 
-    finished = import_file(repo, job, BOOK, owner="message-2", handed_over=handed_over)
+    finished = import_file(stores, job, BOOK, owner="message-2", handed_over=handed_over)
 
     assert finished.status == "SUCCEEDED"
     assert counts(finished) == counts(clean)
@@ -619,17 +622,17 @@ def test_an_import_short_of_time_checkpoints_and_continuations_finish_it(
 
 
 def test_a_continuation_that_starts_the_moment_the_import_paused_takes_it_over(
-    repo: BookRepository, monkeypatch: pytest.MonkeyPatch
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The pause hands the import on: a continuation whose clock reads the very millisecond the
     pause was saved (a fast queue, or an instance whose clock is a little behind) is the one
     meant to go on, not a duplicate. The clock is frozen to make that moment certain."""
     frozen = utc_now()
-    monkeypatch.setattr(ingest, "utc_now", lambda: frozen)
+    monkeypatch.setattr(importer, "utc_now", lambda: frozen)
     job = ImportJob(bucket=BUCKET, key="data.json", version="v1")
     handed_over: list[ImportJob] = []
     paused = import_file(
-        repo,
+        stores,
         job,
         SEED_BYTES,
         owner="req-1",
@@ -638,7 +641,7 @@ def test_a_continuation_that_starts_the_moment_the_import_paused_takes_it_over(
     )
     assert (paused.status, handed_over) == ("IN_PROGRESS", [job])
 
-    finished = import_file(repo, job, SEED_BYTES, owner="message-1", handed_over=handed_over)
+    finished = import_file(stores, job, SEED_BYTES, owner="message-1", handed_over=handed_over)
 
     assert (finished.status, finished.clients_upserted, finished.records_done) == (
         "SUCCEEDED",
@@ -659,7 +662,7 @@ def test_an_import_paused_by_the_handler_is_finished_by_its_continuation_message
     queue_url = resources["IngestContinuationQueue"]
     with monkeypatch.context() as short_of_time:
         # Whatever the context says is left, it is under the reserve: pause after one record.
-        short_of_time.setattr(ingest, "RESERVE_MS", 10**12)
+        short_of_time.setattr(importer, "RESERVE_MS", 10**12)
         paused = ingest_function(put_seed_object(seed_bucket, SEED_BYTES))
 
     (outcome,) = paused["imports"]
@@ -691,7 +694,7 @@ def test_an_import_paused_by_the_handler_is_finished_by_its_continuation_message
 
 
 def test_records_without_ids_that_derive_the_same_id_keep_the_first_and_reject_the_second(
-    load_seed: LoadSeed, repo: BookRepository, table: str
+    load_seed: LoadSeed, stores: Stores, table: str
 ) -> None:
     document = {
         "financial_advisors": [
@@ -720,10 +723,10 @@ def test_records_without_ids_that_derive_the_same_id_keep_the_first_and_reject_t
     assert re.fullmatch(r"cli-[0-9a-f]{16}", client_id)
     assert f"duplicate advisor id {advisor_id}" in status.errors[0].message
     assert f"duplicate client id {client_id}" in status.errors[1].message
-    advisor = repo.get_advisor(advisor_id)
+    advisor = stores.directory.advisor(advisor_id)
     assert advisor is not None
     assert (advisor.name, advisor.focus_areas) == ("Ada Lovelace", ["Tax Planning"])
-    client = repo.get_client(client_id)
+    client = stores.book.client(client_id)
     assert client is not None
     assert (client.first_name, client.last_name, client.total_value) == (
         "Grace",
@@ -735,13 +738,13 @@ def test_records_without_ids_that_derive_the_same_id_keep_the_first_and_reject_t
 def test_an_assignment_between_the_imports_read_and_write_of_an_advisor_is_kept(
     seeded: dict[str, Any],
     load_seed: LoadSeed,
-    repo: BookRepository,
+    stores: Stores,
     api: Api,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The import reads its advisors in one batch, then writes each one guarded by the counters
     it read: an assignment landing in between fails the guard, and the advisor is read again."""
-    monkeypatch.setattr("advisor_book.repository.time.sleep", lambda _seconds: None)
+    monkeypatch.setattr("advisor_book.retry.time.sleep", lambda _seconds: None)
     advisor_id, client_id = seeded["financial_advisors"][0]["id"], seeded["clients"][0]["id"]
     renamed = copy.deepcopy(seeded)
     renamed["financial_advisors"][0]["name"] = "Margaret Okafor-Reyes"
@@ -757,7 +760,7 @@ def test_an_assignment_between_the_imports_read_and_write_of_an_advisor_is_kept(
             )
             assignments.append(response.status)
 
-    repo._db.meta.events.register(
+    stores.table.db.meta.events.register(
         "provide-client-params.dynamodb.PutItem", assign_before_the_first_write
     )
 

@@ -16,10 +16,11 @@ import pytest
 
 from advisor_book import keys
 from advisor_book.models import ImportStatus
-from advisor_book.repository import BookRepository, to_wire
+from advisor_book.store.core import Table, to_wire
+from advisor_book.store.imports import ImportStore
 from bench.ingest import BUCKET
 from local import template
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Stores
 
 LoadSeed = Callable[[Any], ImportStatus]
 
@@ -71,8 +72,8 @@ def import_in_a_child(
         )
         assert child.returncode == 0, child.stderr[-3000:]
         measured: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
-        repo = BookRepository(boto3.client("dynamodb"), refs["BookTable"])
-        (status,) = repo.list_imports(key=key, limit=2, start=None)[0]
+        imports = ImportStore(Table(boto3.client("dynamodb"), refs["BookTable"]))
+        (status,) = imports.newest(key=key, limit=2, start=None).items
         return measured, status
 
     return run
@@ -136,7 +137,7 @@ def test_a_megabyte_top_level_field_name_is_reported_cut_short(
 
 
 def test_long_field_names_in_records_keep_the_report_bounded(
-    load_seed: LoadSeed, repo: BookRepository, table: str
+    load_seed: LoadSeed, stores: Stores, table: str
 ) -> None:
     """A megabyte name in one record, then more records with long names than the report
     keeps: together, uncut, their paths would be several times DynamoDB's item limit."""
@@ -151,7 +152,7 @@ def test_long_field_names_in_records_keep_the_report_bounded(
     assert status.errors[0].path == "clients[1]." + "n" * 63 + "\N{HORIZONTAL ELLIPSIS}"
     assert status.errors[1].path == "clients[2]." + "x" * 63 + "\N{HORIZONTAL ELLIPSIS}"
     assert all("not permitted" in e.message for e in status.errors)
-    stored = repo.get_import(status.import_id)
+    stored = stores.imports.get(status.import_id)
     assert stored is not None
     assert stored.model_dump(mode="json") == status.model_dump(mode="json")
     assert stored_item_size(table, status.import_id) < DYNAMODB_ITEM_LIMIT // 4

@@ -16,8 +16,12 @@ import boto3
 import pytest
 
 from advisor_book import keys
+from advisor_book.assignments import Move
+from advisor_book.ingest import writer
 from advisor_book.models import ImportStatus
-from advisor_book.repository import BookRepository, Move, to_wire
+from advisor_book.store.assignment import AssignmentStore
+from advisor_book.store.core import to_wire
+from advisor_book.store.ingest import IngestStore
 from local.checker import check_table
 from local.iam import RoleAudit
 from tests.conftest import HttpResponse
@@ -63,16 +67,16 @@ def before_membership_sync(
     monkeypatch: pytest.MonkeyPatch, action: Callable[[], object]
 ) -> list[bool]:
     """Run `action` once, after the import wrote its profiles and before it syncs the copies."""
-    sync = BookRepository.sync_memberships
+    sync = writer.sync_copies
     ran: list[bool] = []
 
-    def interleaved(repo: BookRepository, client_ids: Sequence[str]) -> int:
+    def interleaved(store: IngestStore, client_ids: Sequence[str]) -> int:
         if not ran:
             ran.append(True)
             action()
-        return sync(repo, client_ids)
+        return sync(store, client_ids)
 
-    monkeypatch.setattr(BookRepository, "sync_memberships", interleaved)
+    monkeypatch.setattr(writer, "sync_copies", interleaved)
     return ran
 
 
@@ -115,7 +119,6 @@ def test_a_reassignment_in_that_window_moves_exactly_what_each_advisor_was_credi
 
 def test_a_membership_sync_between_a_moves_read_and_its_commit_makes_it_decide_again(
     api: Api,
-    repo: BookRepository,
     seeded: dict[str, Any],
     load_seed: LoadSeed,
     table: str,
@@ -125,10 +128,10 @@ def test_a_membership_sync_between_a_moves_read_and_its_commit_makes_it_decide_a
     """The move read the old credit; the sync changed the copy and the credit before the move
     committed. Taking the old credit off would leave the advisor off by the difference."""
     assert assign(api, "cli-0003", "adv-001").status == 200
-    commit = BookRepository.move_client
+    commit = AssignmentStore.move
     synced: list[bool] = []
 
-    def overtaken_by_an_import(store: BookRepository, move: Move) -> None:
+    def overtaken_by_an_import(store: AssignmentStore, move: Move) -> None:
         if not synced:
             synced.append(True)
             changed = with_accounts(seeded, "cli-0003", "123.45")
@@ -136,7 +139,7 @@ def test_a_membership_sync_between_a_moves_read_and_its_commit_makes_it_decide_a
                 assert load_seed(changed).status == "SUCCEEDED"
         commit(store, move)
 
-    monkeypatch.setattr(BookRepository, "move_client", overtaken_by_an_import)
+    monkeypatch.setattr(AssignmentStore, "move", overtaken_by_an_import)
 
     assert assign(api, "cli-0003", "adv-002").status == 200
 

@@ -2,8 +2,8 @@
 
 import io
 
-from advisor_book import ingest
-from advisor_book.models import SeedAdvisor, SeedClient
+from advisor_book.ingest import reader
+from advisor_book.seed import SeedAdvisor, SeedClient
 from local.generate_seed import write_seed
 
 
@@ -19,7 +19,7 @@ def test_the_same_arguments_write_the_same_bytes() -> None:
 
 
 def test_every_generated_record_is_a_valid_seed_record_with_a_unique_id() -> None:
-    items = list(ingest.read_items(io.BytesIO(generated(500, advisors=20).encode())))
+    items = list(reader.read_items(io.BytesIO(generated(500, advisors=20).encode())))
 
     advisors = [
         SeedAdvisor.model_validate(i.raw) for i in items if i.section == "financial_advisors"
@@ -35,7 +35,7 @@ def test_every_generated_record_is_a_valid_seed_record_with_a_unique_id() -> Non
 
 def test_advisors_default_to_one_per_fifty_clients_with_at_least_twelve() -> None:
     def advisor_count(clients: int) -> int:
-        items = ingest.read_items(io.BytesIO(generated(clients).encode()))
+        items = reader.read_items(io.BytesIO(generated(clients).encode()))
         return sum(1 for i in items if i.section == "financial_advisors")
 
     assert advisor_count(100) == 12

@@ -19,12 +19,10 @@ from advisor_book.models import (
     ClientDetail,
     ClientSummary,
     ImportStatus,
-    SeedAccount,
-    SeedAdvisor,
-    SeedClient,
     format_money,
     format_timestamp,
 )
+from advisor_book.seed import SeedAccount, SeedAdvisor, SeedClient
 
 
 def advisor_record(**fields: Any) -> dict[str, Any]:

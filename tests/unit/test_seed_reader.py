@@ -1,5 +1,5 @@
-"""Reading a seed file as a stream (ingest.read_items), the import report, and what a validated
-client becomes when it is stored (ingest.client_write).
+"""Reading a seed file as a stream (reader.read_items), the import report, and what a validated
+client becomes when it is stored (ingest.records.client_write).
 """
 
 import io
@@ -13,35 +13,43 @@ from typing import Any
 
 import pytest
 
-from advisor_book import ingest
-from advisor_book.models import ImportStatus, RecordError, SeedClient
+from advisor_book.ingest import reader
+from advisor_book.ingest.records import client_write
+from advisor_book.ingest.report import (
+    MAX_ERROR_MESSAGE,
+    MAX_ERROR_PATH,
+    MAX_ERRORS_KEPT,
+    ImportReport,
+)
+from advisor_book.models import ImportStatus, RecordError
+from advisor_book.seed import SeedClient
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "data.json"
 Records = list[tuple[str, int, Any]]
 
 
-def records_of(stream: Any, report: ingest.ImportReport) -> Iterator[tuple[str, int, Any]]:
+def records_of(stream: Any, report: ImportReport) -> Iterator[tuple[str, int, Any]]:
     """The items the reader yields as (section, index, raw); refused ones go to the report."""
-    for item in ingest.read_items(stream):
+    for item in reader.read_items(stream):
         if item.refusal is not None:
             report.reject(item.path, item.refusal)
         else:
             yield item.section, item.index, item.raw
 
 
-def read(content: bytes | str | dict[str, Any]) -> tuple[Records, ingest.ImportReport]:
+def read(content: bytes | str | dict[str, Any]) -> tuple[Records, ImportReport]:
     """Every record the reader yields for a file, and the refusals it reported."""
     if isinstance(content, dict):
         content = json.dumps(content)
     if isinstance(content, str):
         content = content.encode()
-    report = ingest.ImportReport()
+    report = ImportReport()
     return list(records_of(io.BytesIO(content), report)), report
 
 
 def rejected_file(content: bytes | str) -> str:
     """The reason a file is refused as a whole."""
-    with pytest.raises(ingest.FileRejectedError) as error:
+    with pytest.raises(reader.FileRejectedError) as error:
         read(content)
     return str(error.value)
 
@@ -114,7 +122,7 @@ def test_elements_that_are_not_objects_are_yielded_for_validation() -> None:
 
 def test_the_shipped_seed_file_reads_without_rejections() -> None:
     with SEED_FILE.open("rb") as stream:
-        report = ingest.ImportReport()
+        report = ImportReport()
         records = list(records_of(stream, report))
     document = json.loads(SEED_FILE.read_text())
     assert len(records) == len(document["financial_advisors"]) + len(document["clients"])
@@ -176,11 +184,11 @@ def test_truncated_file_is_refused(content: bytes) -> None:
 
 
 def test_truncated_file_still_yields_the_records_before_the_cut() -> None:
-    report = ingest.ImportReport()
+    report = ImportReport()
     stream = io.BytesIO(f'{{"clients": [{json.dumps(CLIENT)}, {{"first_name": '.encode())
     records = records_of(stream, report)
     assert next(records)[2]["id"] == "cli-0001"
-    with pytest.raises(ingest.FileRejectedError):
+    with pytest.raises(reader.FileRejectedError):
         next(records)
 
 
@@ -289,8 +297,8 @@ def test_a_run_of_digits_across_two_reads_is_seen_whole() -> None:
         def read(self, size: int | None = -1) -> bytes:
             return super().read(min(size or 1 << 30, 2_013))
 
-    with pytest.raises(ingest.FileRejectedError, match="4,300 digits"):
-        ingest.check_structure(TwoReads(content))
+    with pytest.raises(reader.FileRejectedError, match="4,300 digits"):
+        reader.check_structure(TwoReads(content))
 
 
 def test_digits_up_to_what_int_reads_are_a_number() -> None:
@@ -316,15 +324,15 @@ def arrays(depth: int) -> bytes:
 )
 @pytest.mark.parametrize("build", [True, False], ids=["import", "structure-check"])
 def test_a_file_nested_past_the_limit_is_refused_as_a_whole(content: bytes, build: bool) -> None:
-    with pytest.raises(ingest.FileRejectedError, match="more than 128 levels deep"):
-        for _ in ingest.read_items(io.BytesIO(content), build=build):
+    with pytest.raises(reader.FileRejectedError, match="more than 128 levels deep"):
+        for _ in reader.read_items(io.BytesIO(content), build=build):
             pass
 
 
 def test_the_file_limit_counts_the_top_level_object_and_the_section() -> None:
     """A record may nest up to the file's limit and is then rejected on its own; one more
     level and the file is refused."""
-    depth_left = ingest.MAX_FILE_DEPTH - 2
+    depth_left = reader.MAX_FILE_DEPTH - 2
     records, report = read(
         b'{"clients": [' + arrays(depth_left) + b", " + json.dumps(CLIENT).encode() + b"]}"
     )
@@ -356,8 +364,8 @@ def test_unknown_top_level_field_is_rejected_and_the_rest_is_read() -> None:
 
 
 def test_unknown_top_level_field_alone_is_still_a_file_with_neither_array() -> None:
-    report = ingest.ImportReport()
-    with pytest.raises(ingest.FileRejectedError):
+    report = ImportReport()
+    with pytest.raises(reader.FileRejectedError):
         list(records_of(io.BytesIO(b'{"meta": {}}'), report))
     assert [error.path for error in report.errors] == ["meta"]
 
@@ -408,7 +416,7 @@ def test_long_flat_element_is_rejected_as_too_large() -> None:
 
 
 def test_report_keeps_the_first_100_errors_and_counts_every_rejection() -> None:
-    report = ingest.ImportReport()
+    report = ImportReport()
     for index in range(250):
         report.reject(f"clients[{index}]", "bad record")
     assert report.rejected == 250
@@ -432,7 +440,7 @@ def started_import() -> ImportStatus:
 
 
 def test_import_without_rejections_succeeds() -> None:
-    report = ingest.ImportReport(advisors_upserted=2, clients_upserted=3)
+    report = ImportReport(advisors_upserted=2, clients_upserted=3)
     status = report.status(started_import())
     assert status.status == "SUCCEEDED"
     assert (status.advisors_upserted, status.clients_upserted, status.rejected) == (2, 3, 0)
@@ -441,7 +449,7 @@ def test_import_without_rejections_succeeds() -> None:
 
 
 def test_import_with_rejections_is_partial_and_lists_them() -> None:
-    report = ingest.ImportReport(advisors_upserted=1, clients_upserted=1)
+    report = ImportReport(advisors_upserted=1, clients_upserted=1)
     report.reject("clients[4].accounts[0].value", "Input should be greater than or equal to 0")
     status = report.status(started_import())
     assert status.status == "PARTIAL"
@@ -455,7 +463,7 @@ def test_import_with_rejections_is_partial_and_lists_them() -> None:
 
 
 def test_import_of_a_refused_file_fails_with_its_reason_first() -> None:
-    report = ingest.ImportReport(clients_upserted=5, failure="the file ends early")
+    report = ImportReport(clients_upserted=5, failure="the file ends early")
     report.reject("clients[1]", "bad record")
     status = report.status(started_import())
     assert status.status == "FAILED"
@@ -465,7 +473,7 @@ def test_import_of_a_refused_file_fails_with_its_reason_first() -> None:
 
 
 def test_failed_import_still_lists_at_most_100_errors() -> None:
-    report = ingest.ImportReport(failure="the file ends early")
+    report = ImportReport(failure="the file ends early")
     for index in range(150):
         report.reject(f"clients[{index}]", "bad record")
     status = report.status(started_import())
@@ -475,12 +483,12 @@ def test_failed_import_still_lists_at_most_100_errors() -> None:
 
 
 def test_errors_are_cut_to_their_bounds() -> None:
-    report = ingest.ImportReport(failure="f" * 1_000_000)
+    report = ImportReport(failure="f" * 1_000_000)
     report.reject("p" * 1_000_000, "m" * 1_000_000)
     status = report.status(started_import())
     assert [(len(e.path), len(e.message)) for e in status.errors] == [
-        (1, ingest.MAX_ERROR_MESSAGE),
-        (ingest.MAX_ERROR_PATH, ingest.MAX_ERROR_MESSAGE),
+        (1, MAX_ERROR_MESSAGE),
+        (MAX_ERROR_PATH, MAX_ERROR_MESSAGE),
     ]
     assert status.errors[1].path.endswith("\N{HORIZONTAL ELLIPSIS}")
 
@@ -488,18 +496,18 @@ def test_errors_are_cut_to_their_bounds() -> None:
 def test_a_full_report_of_the_longest_errors_stays_far_below_the_item_limit() -> None:
     """DynamoDB refuses an item over 400 KB; four-byte characters are the worst case."""
     wide = "\N{GRINNING FACE}" * 1_000_000
-    report = ingest.ImportReport(failure=wide)
+    report = ImportReport(failure=wide)
     for _ in range(250):
         report.reject(wide, wide)
     status = report.status(started_import())
     size = len(json.dumps(status.model_dump(mode="json"), ensure_ascii=False).encode())
-    assert len(status.errors) == ingest.MAX_ERRORS_KEPT
+    assert len(status.errors) == MAX_ERRORS_KEPT
     assert size < 200_000
 
 
 def test_finished_status_keeps_the_identity_of_the_started_import() -> None:
     started = started_import()
-    status = ingest.ImportReport().status(started)
+    status = ImportReport().status(started)
     assert (status.import_id, status.bucket, status.key, status.started_at) == (
         started.import_id,
         started.bucket,
@@ -522,19 +530,19 @@ def seed_client(*values: str | int, **fields: Any) -> SeedClient:
 
 
 def test_client_total_is_the_exact_sum_of_its_accounts() -> None:
-    write = ingest.client_write(seed_client("0.10", "0.20", 100, "999999999999.99"))
+    write = client_write(seed_client("0.10", "0.20", 100, "999999999999.99"))
     assert write.profile.total_value == Decimal("1000000000100.29")
     assert isinstance(write.profile.total_value, Decimal)
     assert write.profile.account_count == 4
 
 
 def test_client_total_has_no_binary_rounding() -> None:
-    write = ingest.client_write(seed_client("0.10", "0.20"))
+    write = client_write(seed_client("0.10", "0.20"))
     assert write.profile.total_value == Decimal("0.30")
 
 
 def test_client_without_accounts_has_a_zero_total() -> None:
-    write = ingest.client_write(seed_client())
+    write = client_write(seed_client())
     assert write.profile.total_value == Decimal(0)
     assert write.profile.account_count == 0
     assert write.accounts == []
@@ -542,21 +550,21 @@ def test_client_without_accounts_has_a_zero_total() -> None:
 
 def test_stored_accounts_carry_their_ids_types_and_values() -> None:
     record = seed_client("12.5", 7, id="cli-0001")
-    write = ingest.client_write(record)
+    write = client_write(record)
     assert write.profile.client_id == "cli-0001"
     assert [a.account_id for a in write.accounts] == record.account_ids()
     assert [a.model_dump(mode="json")["value"] for a in write.accounts] == ["12.50", "7.00"]
 
 
 def test_revision_is_stable_for_the_same_content() -> None:
-    first = ingest.client_write(seed_client("10.00", "20.00"))
-    again = ingest.client_write(seed_client("10.00", "20.00"))
+    first = client_write(seed_client("10.00", "20.00"))
+    again = client_write(seed_client("10.00", "20.00"))
     assert first.profile.revision == again.profile.revision
 
 
 def test_revision_ignores_how_many_trailing_zeros_a_value_was_written_with() -> None:
-    first = ingest.client_write(seed_client("10.5", 20))
-    again = ingest.client_write(seed_client("10.50", "20.00"))
+    first = client_write(seed_client("10.5", 20))
+    again = client_write(seed_client("10.50", "20.00"))
     assert first.profile.revision == again.profile.revision
 
 
@@ -575,8 +583,8 @@ def test_revision_changes_when_the_content_changes(
     values: tuple[str, ...], fields: dict[str, Any]
 ) -> None:
     base = {"id": "cli-x"}
-    original = ingest.client_write(seed_client("10.00", "20.00", **base))
-    changed = ingest.client_write(seed_client(*values, **{**base, **fields}))
+    original = client_write(seed_client("10.00", "20.00", **base))
+    changed = client_write(seed_client(*values, **{**base, **fields}))
     assert changed.profile.revision != original.profile.revision
 
 
@@ -589,10 +597,7 @@ def test_revision_changes_when_an_account_type_changes() -> None:
             "accounts": [{"type": "Roth IRA", "value": Decimal("10.00")}],
         }
     )
-    assert (
-        ingest.client_write(original).profile.revision
-        != ingest.client_write(retyped).profile.revision
-    )
+    assert client_write(original).profile.revision != client_write(retyped).profile.revision
 
 
 def test_negative_zero_value_in_a_file_is_stored_and_shown_as_zero() -> None:
@@ -600,12 +605,12 @@ def test_negative_zero_value_in_a_file_is_stored_and_shown_as_zero() -> None:
         b'{"clients": [{"first_name": "J", "last_name": "S", '
         b'"accounts": [{"type": "IRA", "value": -0.0}]}]}'
     )
-    write = ingest.client_write(SeedClient.model_validate(records[0][2]))
+    write = client_write(SeedClient.model_validate(records[0][2]))
     assert write.accounts[0].model_dump(mode="json")["value"] == "0.00"
 
 
 def test_import_whose_every_record_was_rejected_fails() -> None:
-    report = ingest.ImportReport()
+    report = ImportReport()
     report.reject("clients[0].last_name", "Field required")
 
     status = report.status(started_import())

@@ -1,5 +1,6 @@
 """advisor-book's shared code, shipped to every function as a Lambda layer.
 
-Handlers call the domain modules (`advisors`, `assignments`, `clients`, `imports`,
-`ingest`); only `repository` talks to DynamoDB, and only `keys` knows the key layout.
+Handlers call the domain modules (`advisors`, `assignments`, `clients`, `imports`, `ingest`),
+which decide; only the `store` package talks to DynamoDB, and only `keys` knows the key
+layout. `http`, `admission`, `auth` and `cursors` are the HTTP edge every API function shares.
 """

@@ -1,14 +1,19 @@
 """Reading the advisor directory and an advisor's book of clients."""
 
+from typing import TYPE_CHECKING
+
 from advisor_book.auth import Caller
 from advisor_book.cursors import CursorCodec
 from advisor_book.errors import NotFoundError
 from advisor_book.models import AdvisorClientsPage, AdvisorDetail, AdvisorPage, AdvisorSummary
-from advisor_book.repository import BookRepository
+
+if TYPE_CHECKING:
+    from advisor_book.store.book import BookStore
+    from advisor_book.store.directory import DirectoryStore
 
 
 def list_advisors(
-    repo: BookRepository,
+    directory: "DirectoryStore",
     cursors: CursorCodec,
     caller: Caller,
     *,
@@ -22,26 +27,27 @@ def list_advisors(
         "focus_area": focus_area.casefold() if focus_area else None,
         "all": include_unavailable,
     }
-    cursors = cursors.for_caller(caller.subject)
-    start = cursors.decode("advisors", filters, next_token)
-    advisors, next_key = repo.list_advisors(
-        include_unavailable=include_unavailable, focus_area=focus_area, limit=limit, start=start
+    listing = cursors.listing("advisors", filters, caller.subject)
+    page = directory.advisors(
+        include_unavailable=include_unavailable,
+        focus_area=focus_area,
+        limit=limit,
+        start=listing.start(next_token),
     )
     return AdvisorPage(
-        items=[AdvisorSummary.of(a) for a in advisors],
-        next_token=cursors.encode("advisors", filters, next_key),
+        items=[AdvisorSummary.of(a) for a in page.items], next_token=listing.next_token(page)
     )
 
 
-def advisor_detail(repo: BookRepository, advisor_id: str) -> AdvisorDetail:
-    advisor = repo.get_advisor(advisor_id)
+def advisor_detail(directory: "DirectoryStore", advisor_id: str) -> AdvisorDetail:
+    advisor = directory.advisor(advisor_id)
     if advisor is None:
         raise NotFoundError(f"advisor {advisor_id} not found")
     return AdvisorDetail.of(advisor)
 
 
 def advisor_clients(
-    repo: BookRepository,
+    book: "BookStore",
     cursors: CursorCodec,
     caller: Caller,
     advisor_id: str,
@@ -51,15 +57,13 @@ def advisor_clients(
 ) -> AdvisorClientsPage:
     """One page of an advisor's clients with each client's total account value. Another
     advisor's book is not found, as an unknown advisor's is."""
+    not_found = NotFoundError(f"advisor {advisor_id} not found")
     if not caller.sees_book_of(advisor_id):
-        raise NotFoundError(f"advisor {advisor_id} not found")
-    page = cursors.for_caller(caller.subject).page(
-        f"advisor-clients:{advisor_id}",
-        {},
-        next_token,
-        lambda start: repo.advisor_clients(advisor_id, limit=limit, start=start),
-    )
+        raise not_found
+    listing = cursors.listing(f"advisor-clients:{advisor_id}", {}, caller.subject)
+    page = book.clients_of(advisor_id, limit=limit, start=listing.start(next_token))
     if page is None:
-        raise NotFoundError(f"advisor {advisor_id} not found")
-    clients, token = page
-    return AdvisorClientsPage(advisor_id=advisor_id, items=clients, next_token=token)
+        raise not_found
+    return AdvisorClientsPage(
+        advisor_id=advisor_id, items=page.items, next_token=listing.next_token(page)
+    )

@@ -1,88 +1,171 @@
-"""Assigning, reassigning and unassigning a client's advisor.
+"""Assigning, reassigning and unassigning a client's advisor: what is decided, and on what.
 
-Each change is one DynamoDB transaction whose conditions re-check everything read before it
-(see `BookRepository.move_client`). When another request got there first, the transaction is
-cancelled and the change is decided again on a fresh read, with backoff, a few times.
+A change is decided on one consistent read (`AssignmentState`) and committed as one
+transaction (`AssignmentStore.move`) whose conditions re-check everything the decision read.
+When another request got there first, the store says which conditions failed and the change is
+decided again on a fresh read, with backoff, a few times.
 """
 
-import random
-import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
-from advisor_book.errors import AdvisorUnavailableError, ConflictError, NotFoundError
-from advisor_book.models import Assignment, format_timestamp, utc_now
-from advisor_book.repository import AssignmentState, BookRepository, Move, StaleReadError
+from advisor_book.errors import (
+    AdvisorUnavailableError,
+    ConflictError,
+    NotFoundError,
+    StaleReadError,
+)
+from advisor_book.models import Advisor, Assignment, ClientProfile, format_timestamp, utc_now
+from advisor_book.retry import backoff
+
+if TYPE_CHECKING:
+    from advisor_book.store.assignment import AssignmentStore
 
 MAX_ATTEMPTS = 6
 
 
-def assign(repo: BookRepository, client_id: str, advisor_id: str) -> Assignment:
+@dataclass(frozen=True)
+class Credit:
+    """What a client's advisor was credited for it: the total and revision of its membership
+    copy. A move takes off exactly this, never the profile's current total, which an import may
+    have changed before its membership sync brought the copy in step."""
+
+    total: Decimal
+    revision: str | None  # None: no copy (an earlier release left none); nothing to take off
+
+    NOTHING: ClassVar["Credit"]
+
+
+Credit.NOTHING = Credit(Decimal(0), None)
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    """A client's assignment: its advisor (None once unassigned), its latest change, and what
+    that advisor was credited (kept in step with the membership copy by every move and every
+    membership sync, in the same transaction).
+
+    Every change bumps `version` and is guarded on the one read, so a change decided on a read
+    that others have since overtaken fails even when they have put the same advisor back
+    (A to B to A): the history stays in commit order. Records stored before versions existed
+    have none and are guarded on the advisor instead; records stored before credits existed
+    have none, and the store reads the credit from the membership copy itself.
+    """
+
+    advisor_id: str | None
+    previous_advisor_id: str | None
+    changed_at: str
+    version: int | None
+    credit: Credit | None = None
+
+
+@dataclass(frozen=True)
+class AssignmentState:
+    """One consistent read of everything a change of advisor is decided on."""
+
+    client: ClientProfile | None
+    current: AssignmentRecord | None
+    target: Advisor | None
+
+
+@dataclass(frozen=True)
+class Move:
+    """A change of a client's advisor, decided: what the transaction writes, and what it must
+    still find as it was read."""
+
+    client: ClientProfile  # copied under the new advisor; its revision must still hold
+    read: AssignmentRecord | None  # the assignment as read (None: never assigned)
+    joins: Advisor | None  # the new advisor as read (None: unassign)
+    fills_up: bool  # the client takes its last seat: out of the availability index
+    credit: Credit  # what the previous advisor, if any, is debited
+    reopens: bool  # a guess: the previous advisor is available again once the client leaves
+    at: str
+    event_id: str
+
+    @property
+    def leaves(self) -> str | None:
+        """The previous advisor."""
+        return self.read.advisor_id if self.read else None
+
+    @property
+    def version(self) -> int:
+        return (self.read.version or 0) + 1 if self.read else 1
+
+
+def assign(store: "AssignmentStore", client_id: str, advisor_id: str) -> Assignment:
     """Give the client this advisor. Repeating an assignment that holds changes nothing."""
-    state, move = _change_advisor(repo, client_id, advisor_id)
+    state, move = _change_advisor(store, client_id, advisor_id)
     if move is None:
         assert state.current is not None
-        return Assignment.model_validate(
-            {
-                "client_id": client_id,
-                "advisor_id": advisor_id,
-                "previous_advisor_id": state.current.previous_advisor_id,
-                "assigned_at": state.current.changed_at,
-            }
-        )
+        previous, at = state.current.previous_advisor_id, state.current.changed_at
+    else:
+        previous, at = move.leaves, move.at
     return Assignment.model_validate(
         {
             "client_id": client_id,
             "advisor_id": advisor_id,
-            "previous_advisor_id": move.previous_advisor_id,
-            "assigned_at": move.at,
+            "previous_advisor_id": previous,
+            "assigned_at": at,
         }
     )
 
 
-def unassign(repo: BookRepository, client_id: str) -> None:
+def unassign(store: "AssignmentStore", client_id: str) -> None:
     """Remove the client's advisor; a client without one is left as it is."""
-    _change_advisor(repo, client_id, None)
+    _change_advisor(store, client_id, None)
+
+
+def decide(
+    state: AssignmentState, client_id: str, advisor_id: str | None, reopens: bool
+) -> Move | None:
+    """The move that gives the client `advisor_id` (None: no advisor), or None when it already
+    has it. NotFoundError for an unknown client or advisor; AdvisorUnavailableError when the
+    advisor cannot take it (the capacity rule, `Advisor.available`)."""
+    if state.client is None:
+        raise NotFoundError(f"client {client_id} not found")
+    current = state.current.advisor_id if state.current else None
+    target = state.target
+    if advisor_id is not None:
+        if target is None:
+            raise NotFoundError(f"advisor {advisor_id} not found")
+        if current != advisor_id and not target.available:
+            full = "is full" if target.accepting_new_clients else "is not accepting new clients"
+            raise AdvisorUnavailableError(f"advisor {advisor_id} {full}")
+    if current == advisor_id:
+        return None
+    read = state.current
+    return Move(
+        client=state.client,
+        read=read,
+        joins=target,
+        fills_up=target is not None and not target.available_with(target.client_count + 1),
+        credit=(read.credit if read and read.credit else Credit.NOTHING),
+        reopens=reopens,
+        at=_change_time(read.changed_at if read else None),
+        event_id=uuid.uuid4().hex,
+    )
 
 
 def _change_advisor(
-    repo: BookRepository, client_id: str, advisor_id: str | None
+    store: "AssignmentStore", client_id: str, advisor_id: str | None
 ) -> tuple[AssignmentState, Move | None]:
-    """Move the client to `advisor_id` (None: to no advisor); None as the move if already there."""
-    previous_reopens = True
+    """Decide and commit, again on a fresh read whenever the data changed in between."""
+    reopens = True
     for attempt in range(MAX_ATTEMPTS):
-        state = repo.assignment_state(client_id, advisor_id)
-        if state.client is None:
-            raise NotFoundError(f"client {client_id} not found")
-        current = state.current.advisor_id if state.current else None
-        if advisor_id is not None:
-            if state.target is None:
-                raise NotFoundError(f"advisor {advisor_id} not found")
-            if current != advisor_id and not state.target.available:
-                reason = (
-                    "is full"
-                    if state.target.accepting_new_clients
-                    else "is not accepting new clients"
-                )
-                raise AdvisorUnavailableError(f"advisor {advisor_id} {reason}")
-        if current == advisor_id:
+        state = store.state(client_id, advisor_id)
+        move = decide(state, client_id, advisor_id, reopens)
+        if move is None:
             return state, None
-        move = Move(
-            client=state.client,
-            read=state.current,
-            target=state.target,
-            at=_change_time(state.current.changed_at if state.current else None),
-            event_id=uuid.uuid4().hex,
-            previous_reopens=previous_reopens,
-        )
         try:
-            repo.move_client(move)
+            store.move(move)
         except StaleReadError as stale:
             if stale.failed == {"previous_advisor"}:
-                # Only the guess about the previous advisor's availability was wrong.
-                previous_reopens = not previous_reopens
+                reopens = not reopens  # only the guess about the previous advisor was wrong
             else:
-                time.sleep(random.uniform(0, min(0.5, 0.01 * 2**attempt)))  # noqa: S311
+                backoff(attempt, base=0.01, cap=0.5)
             continue
         return state, move
     raise ConflictError(f"client {client_id} is being changed by other requests; retry")

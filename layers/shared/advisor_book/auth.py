@@ -1,4 +1,7 @@
-"""Who is calling, and what each role may do: the one place the API's access rules live.
+"""Who is calling, and what each role may do.
+
+Each route declares who may call it (`Access`) where it is declared, in its function's module;
+this module holds the rules those declarations name.
 
 API Gateway's Cognito authorizer has already checked the ID token (signature, issuer, expiry)
 and passes its claims in `requestContext.authorizer.claims`, every value a string. Lists lose
@@ -7,10 +10,9 @@ from the token itself, in the Authorization header the authorizer verified, and 
 the same subject. Two groups grant a role, each matched by its exact name:
 
 - admin: every route.
-- advisor (with the custom attribute advisor_id): the advisor directory, and their own book:
-  their clients, each client's detail and assignment history. Another advisor's book or client
-  answers 404, exactly as an unknown one does, so ids cannot be probed. Assignments and imports
-  answer 403.
+- advisor (with the custom attribute advisor_id): the routes declared `ADVISORS_TOO`, whose
+  operations keep them to their own book: another advisor's book or client answers 404,
+  exactly as an unknown one does, so ids cannot be probed. Every other route answers 403.
 
 A request without claims never passed the authorizer: 401, here as at the gateway.
 """
@@ -27,17 +29,24 @@ Role = Literal["admin", "advisor"]
 ADMIN: Role = "admin"
 ADVISOR: Role = "advisor"
 
-# Routes an advisor may call (their handlers then keep them to their own book). Every other
-# route of the API is for admins only.
-ADVISOR_ROUTES = frozenset(
-    {
-        ("GET", "/advisors"),
-        ("GET", "/advisors/{advisor_id}"),
-        ("GET", "/advisors/{advisor_id}/clients"),
-        ("GET", "/clients/{client_id}"),
-        ("GET", "/clients/{client_id}/assignments"),
-    }
-)
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call a route, declared with the route."""
+
+    advisors: bool = False  # advisors too; the route's operation keeps them to their own book
+    public: bool = False  # anyone, signed in or not
+
+    def describe(self) -> str:
+        """For the OpenAPI document: who may call."""
+        if self.public:
+            return "anyone"
+        return "admins and advisors (their own book)" if self.advisors else "admins"
+
+
+ADMINS_ONLY = Access()
+ADVISORS_TOO = Access(advisors=True)
+PUBLIC = Access(public=True)
 
 
 @dataclass(frozen=True)
@@ -105,10 +114,12 @@ def caller_of(event: dict[str, Any]) -> Caller:
     raise ForbiddenError("your user has no role in this API")
 
 
-def authorize(event: dict[str, Any]) -> Caller:
-    """The caller of an API event, if their role may call its route (else ForbiddenError)."""
+def authorize(event: dict[str, Any], access: Access) -> Caller | None:
+    """The caller of an API event, if `access` lets them call its route (None on a public
+    route); NotAuthenticatedError or ForbiddenError otherwise."""
+    if access.public:
+        return None
     caller = caller_of(event)
-    route = (str(event.get("httpMethod", "")).upper(), str(event.get("resource", "")))
-    if caller.is_admin or route in ADVISOR_ROUTES:
+    if caller.is_admin or access.advisors:
         return caller
     raise ForbiddenError("this operation is for administrators")

@@ -1,28 +1,32 @@
 """Reading one client with its accounts and current advisor, and its assignment history."""
 
+from typing import TYPE_CHECKING
+
 from advisor_book.auth import Caller
 from advisor_book.cursors import CursorCodec
 from advisor_book.errors import NotFoundError
 from advisor_book.models import AssignmentHistoryPage, Client, ClientDetail
-from advisor_book.repository import BookRepository
+
+if TYPE_CHECKING:
+    from advisor_book.store.book import BookStore
 
 
-def _visible_client(repo: BookRepository, caller: Caller, client_id: str) -> Client:
+def _visible_client(book: "BookStore", caller: Caller, client_id: str) -> Client:
     """The client, if the caller may see it: another advisor's client is not found, exactly
     as an unknown one is."""
-    client = repo.get_client(client_id)
+    client = book.client(client_id)
     if client is None or not caller.sees_book_of(client.advisor_id):
         raise NotFoundError(f"client {client_id} not found")
     return client
 
 
-def client_detail(repo: BookRepository, caller: Caller, client_id: str) -> ClientDetail:
-    client = _visible_client(repo, caller, client_id)
+def client_detail(book: "BookStore", caller: Caller, client_id: str) -> ClientDetail:
+    client = _visible_client(book, caller, client_id)
     return ClientDetail.model_validate(client.model_dump())
 
 
 def assignment_history(
-    repo: BookRepository,
+    book: "BookStore",
     cursors: CursorCodec,
     caller: Caller,
     client_id: str,
@@ -33,14 +37,11 @@ def assignment_history(
     """Every assign, reassign and unassign of the client, newest first. An advisor sees the
     history of their current clients only (one more read, the client's, to know whose it is)."""
     if not caller.is_admin:
-        _visible_client(repo, caller, client_id)
-    page = cursors.for_caller(caller.subject).page(
-        f"assignment-history:{client_id}",
-        {},
-        next_token,
-        lambda start: repo.assignment_history(client_id, limit=limit, start=start),
-    )
+        _visible_client(book, caller, client_id)
+    listing = cursors.listing(f"assignment-history:{client_id}", {}, caller.subject)
+    page = book.history(client_id, limit=limit, start=listing.start(next_token))
     if page is None:
         raise NotFoundError(f"client {client_id} not found")
-    events, token = page
-    return AssignmentHistoryPage(client_id=client_id, items=events, next_token=token)
+    return AssignmentHistoryPage(
+        client_id=client_id, items=page.items, next_token=listing.next_token(page)
+    )

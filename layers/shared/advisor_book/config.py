@@ -9,7 +9,7 @@ from botocore.config import Config
 from pydantic import BaseModel
 
 from advisor_book.cursors import CursorCodec
-from advisor_book.repository import BookRepository
+from advisor_book.store.core import Table
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -49,7 +49,7 @@ def session() -> botocore.session.Session:
 
 
 def dynamodb() -> "DynamoDBClient":
-    """Built once per cold start by the module that needs it (it keeps the repository)."""
+    """Built once per cold start by the module that needs it (it keeps the table)."""
     # Room for the ingest's writer threads next to the main one.
     client = session().create_client("dynamodb", config=Config(max_pool_connections=16))
     return cast("DynamoDBClient", client)
@@ -69,8 +69,9 @@ def secrets_manager() -> "SecretsManagerClient":
     return cast("SecretsManagerClient", session().create_client("secretsmanager"))
 
 
-def repository(settings: Settings) -> BookRepository:
-    return BookRepository(dynamodb(), settings.table_name)
+def table(settings: Settings) -> Table:
+    """The book's table, for the stores a function builds on it."""
+    return Table(dynamodb(), settings.table_name)
 
 
 def cursor_codec(settings: Settings) -> CursorCodec:

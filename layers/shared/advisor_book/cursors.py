@@ -11,7 +11,9 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from advisor_book.errors import BadCursorError
 
@@ -61,20 +63,9 @@ class CursorCodec:
         payload = json.dumps(key, sort_keys=True, separators=(",", ":")).encode()
         return _b64encode(payload + self._signature(listing, filters, payload))
 
-    def page[T](
-        self,
-        listing: str,
-        filters: Filters,
-        token: str | None,
-        fetch: Callable[[PageKey | None], tuple[list[T], PageKey | None] | None],
-    ) -> tuple[list[T], str | None] | None:
-        """Fetch the page `token` points to in `listing`: its items and the next token, or None
-        when `fetch` finds no such listing (an unknown advisor or client)."""
-        found = fetch(self.decode(listing, filters, token))
-        if found is None:
-            return None
-        items, next_key = found
-        return items, self.encode(listing, filters, next_key)
+    def listing(self, name: str, filters: Filters, subject: str) -> "Listing":
+        """One listing with its filters, for the user `subject` (the token's `sub`)."""
+        return Listing(self.for_caller(subject), name, filters)
 
     def decode(self, listing: str, filters: Filters, token: str | None) -> PageKey | None:
         """The key to resume from, or BadCursorError for any token this listing did not mint."""
@@ -94,3 +85,30 @@ class CursorCodec:
         ):
             raise BadCursorError("next_token is not a valid token")
         return key
+
+
+@dataclass(frozen=True)
+class Page[T]:
+    """One page of a listing and the key the next one starts after (None: the last page).
+    `ended`: the read reached an item past the listing's end."""
+
+    items: list[T]
+    next_key: PageKey | None
+    ended: bool = False
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The one way every listing pages: where a caller's next_token resumes, and the token
+    for the end of the page read from there."""
+
+    codec: CursorCodec
+    name: str
+    filters: Filters
+
+    def start(self, token: str | None) -> PageKey | None:
+        """The key to resume from; BadCursorError for a token this listing did not mint."""
+        return self.codec.decode(self.name, self.filters, token)
+
+    def next_token(self, page: Page[Any]) -> str | None:
+        return self.codec.encode(self.name, self.filters, page.next_key)

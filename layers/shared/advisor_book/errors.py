@@ -1,4 +1,18 @@
-"""Domain errors. Handlers never catch them: the shared HTTP layer maps each to a status."""
+"""Domain errors, which the shared HTTP layer maps each to a status (handlers never catch them),
+and the one signal that is not an answer to anybody: a stale read."""
+
+
+class StaleReadError(Exception):
+    """The data changed between a read and the write decided on it: read again and decide again.
+
+    A retry signal inside the domain, never an answer to a caller (a change still contended
+    after its retries becomes a ConflictError). `failed` names the transaction's items whose
+    condition failed, so a wrong guess about one item can be told from a concurrent change.
+    """
+
+    def __init__(self, failed: frozenset[str]) -> None:
+        super().__init__(f"conditions failed: {', '.join(sorted(failed))}")
+        self.failed = failed
 
 
 class DomainError(Exception):
@@ -31,3 +45,15 @@ class NotAuthenticatedError(DomainError):
 
 class ForbiddenError(DomainError):
     """The caller's role may not perform the operation (403)."""
+
+
+class UnsupportedMediaTypeError(DomainError):
+    """A body that is not application/json (415)."""
+
+
+class InvalidBodyError(DomainError):
+    """A body that is not a JSON object, or that cannot be parsed as one (422)."""
+
+    def __init__(self, problem: str, kind: str) -> None:
+        super().__init__("the request is not valid")
+        self.details = [{"location": ["body"], "message": problem, "type": kind}]

@@ -1,16 +1,15 @@
 """The resolver every API function uses, and the one place that maps errors to HTTP.
 
-Each failure becomes the contract's body `{"error": {"code", "message", "details"?}}`:
-domain errors by type, Powertools' validation errors as 422 with their details, unknown routes
-as 404, and anything unexpected as a 500 that names the request id and nothing internal.
+Each route is declared with who may call it (`auth.Access`) and gets its operationId from its
+function's name. Each failure becomes the contract's body `{"error": {"code", "message",
+"details"?}}`: domain errors by type, Powertools' validation errors as 422 with their details,
+unknown routes as 404, and anything unexpected as a 500 that names the request id and nothing
+internal.
 """
 
-import base64
-import json
-import re
+from collections.abc import Callable
 from http import HTTPStatus
-from typing import Annotated, Any
-from urllib.parse import quote
+from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -20,15 +19,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from advisor_book import auth
+from advisor_book import admission, auth
 from advisor_book.errors import (
     AdvisorUnavailableError,
     BadCursorError,
     ConflictError,
     DomainError,
     ForbiddenError,
+    InvalidBodyError,
     NotAuthenticatedError,
     NotFoundError,
+    UnsupportedMediaTypeError,
 )
 from advisor_book.models import ErrorBody, ErrorCode, ErrorDetail
 
@@ -39,7 +40,10 @@ _STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, ErrorCode]] = {
     BadCursorError: (HTTPStatus.BAD_REQUEST, "bad_request"),
     NotAuthenticatedError: (HTTPStatus.UNAUTHORIZED, "unauthorized"),
     ForbiddenError: (HTTPStatus.FORBIDDEN, "forbidden"),
+    UnsupportedMediaTypeError: (HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+    InvalidBodyError: (HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error"),
 }
+Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
 # Query parameters every paginated listing takes.
@@ -101,15 +105,54 @@ def _validation_details(error: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
-def create_app(logger: Logger, *, validation: bool = True) -> APIGatewayRestResolver:
-    """An APIGatewayRestResolver with the contract's error bodies, and request and response
-    validation unless `validation` is false (for routes that take no input)."""
-    app = APIGatewayRestResolver(enable_validation=validation)
+class BookResolver(APIGatewayRestResolver):
+    """Powertools' REST resolver, with each route declared together with who may call it."""
+
+    def __init__(self, *, validation: bool, default_access: auth.Access) -> None:
+        super().__init__(enable_validation=validation)
+        self.access: dict[tuple[str, str], auth.Access] = {}
+        self.default_access = default_access  # of a request no declared route matches
+
+    def operation(
+        self, method: str, rule: str, *, access: auth.Access, **options: Any
+    ) -> Callable[[Handler], Handler]:
+        """Declare a route: `method` `rule` ("/clients/<client_id>"), callable by `access`,
+        its operationId its function's name in camelCase. `options` are Powertools' (summary,
+        responses, tags...)."""
+        resource = rule.replace("<", "{").replace(">", "}")
+        self.access[(method, resource)] = access
+
+        def register(handler: Handler) -> Handler:
+            first, *rest = handler.__name__.split("_")
+            declared = self.route(
+                rule,
+                method,
+                operation_id=first + "".join(word.capitalize() for word in rest),
+                openapi_extensions={"x-access": access.describe()},
+                **options,
+            )
+            declared(handler)
+            return handler
+
+        return register
+
+
+def create_app(
+    logger: Logger, *, validation: bool = True, default_access: auth.Access = auth.ADMINS_ONLY
+) -> BookResolver:
+    """A resolver with the contract's error bodies, and request and response validation unless
+    `validation` is false (for routes that take no input)."""
+    app = BookResolver(validation=validation, default_access=default_access)
 
     @app.exception_handler(DomainError)
     def domain_error(error: DomainError) -> Response[str]:
         status, code = _STATUS_OF.get(type(error), (HTTPStatus.BAD_REQUEST, "bad_request"))
-        return error_response(status, code, error.message)
+        body = _error_body(code, error)
+        return Response(
+            status_code=status.value,
+            content_type=content_types.APPLICATION_JSON,
+            body=body.model_dump_json(exclude_none=True),
+        )
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response[str]:
@@ -141,7 +184,8 @@ def create_app(logger: Logger, *, validation: bool = True) -> APIGatewayRestReso
         return error_response(
             HTTPStatus.NOT_FOUND,
             "not_found",
-            f"no route for {printable(event.http_method)} {printable(event.path)}",
+            f"no route for {admission.printable(event.http_method)} "
+            f"{admission.printable(event.path)}",
         )
 
     @app.exception_handler(Exception)
@@ -157,106 +201,26 @@ def create_app(logger: Logger, *, validation: bool = True) -> APIGatewayRestReso
     return app
 
 
-def resolve(
-    app: APIGatewayRestResolver,
-    event: dict[str, Any],
-    context: LambdaContext,
-    *,
-    public: bool = False,
-) -> dict[str, Any]:
+def resolve(app: "BookResolver", event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Serve one API Gateway event.
 
     The router runs the route API Gateway matched (`resource`), never another one the decoded
-    path might spell, so the caller is authorized for the route that runs: 401 without token
-    claims, 403 when their role may not call it (unless the route is `public`); routes read
-    the caller with `caller(app)`. A body that is not application/json is then refused with
-    415, and one that is not a JSON object with 422, before Powertools parses it."""
-    event = {**event, "path": _routed_path(event)}
-    who = None
-    if not public:
-        try:
-            who = auth.authorize(event)
-        except DomainError as error:
-            status, code = _STATUS_OF[type(error)]
-            return _raw_error(status, code, error.message)
-    refusal = _refuse_body(event)
-    if refusal is not None:
-        return refusal
+    path might spell, so the caller is authorized for the route that runs, as the route
+    declares (`auth.Access`): 401 without token claims, 403 when their role may not call it;
+    routes read the caller with `caller(app)`. The body is then admitted or refused (415, 422)
+    before Powertools parses it."""
+    event = {**event, "path": admission.routed_path(event)}
+    route = (str(event.get("httpMethod", "")).upper(), str(event.get("resource", "")))
+    try:
+        who = auth.authorize(event, app.access.get(route, app.default_access))
+        admission.check_body(event)
+    except DomainError as error:
+        status, code = _STATUS_OF[type(error)]
+        return admission.raw_response(status, _error_body(code, error))
     # Set only now: the resolver clears its context when it is done, and only then.
     app.append_context(caller=who)  # type: ignore[no-untyped-call]
     response: dict[str, Any] = app.resolve(event, context)
     return response
-
-
-def _routed_path(event: dict[str, Any]) -> str:
-    """The path of the route API Gateway matched, its parameters filled in percent-encoded.
-
-    API Gateway decodes path parameters, so `/clients/a%2Fassignments` is the client route
-    with the id "a/assignments"; routed on the decoded path, it would run the history route
-    instead. Re-encoded, the id reaches its validation whole (a 422), as does one ending in a
-    control character that a `$` would let through."""
-    resource = event.get("resource")
-    if not isinstance(resource, str) or not resource:
-        return printable(str(event.get("path") or "/"))
-    parameters = event.get("pathParameters") or {}
-    return re.sub(
-        r"\{(\w+)\+?\}",
-        lambda name: quote(str(parameters.get(name.group(1), "")), safe=""),
-        resource,
-    )
-
-
-def printable(path: str) -> str:
-    """A path safe to echo in a message: anything but printable ASCII percent-encoded."""
-    return quote(path, safe="/!$&'()*+,;=:@-._~")
-
-
-def _refuse_body(event: dict[str, Any]) -> dict[str, Any] | None:
-    """415 for a body that is not JSON by its media type (compared case-insensitively, as
-    media types are; the event is given the lower-case form Powertools expects); 422 for one
-    that is not a JSON object, or nested too deeply to parse."""
-    headers = event.get("headers") or {}
-    name = next((k for k in headers if str(k).lower() == "content-type"), None)
-    media_type = ""
-    if name is not None:
-        normalized = str(headers[name]).strip().lower()
-        media_type = normalized.split(";", 1)[0].strip()
-        event["headers"] = {**headers, name: normalized}
-        multi = event.get("multiValueHeaders") or {}
-        if name in multi:
-            event["multiValueHeaders"] = {**multi, name: [normalized]}
-    body = event.get("body")
-    if not body:
-        return None
-    if media_type and media_type != content_types.APPLICATION_JSON:
-        return _raw_error(
-            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "the body must be application/json",
-        )
-    try:
-        raw = base64.b64decode(body) if event.get("isBase64Encoded") else str(body).encode()
-        document = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None  # Powertools answers undecodable and malformed JSON with its details
-    except ValueError:  # base64 that does not decode, an integer of thousands of digits
-        return _invalid_body("the body is not valid JSON", "json_invalid")
-    except RecursionError:
-        return _invalid_body("the body is nested too deeply", "json_invalid")
-    if not isinstance(document, dict):
-        return _invalid_body("the body must be a JSON object", "model_attributes_type")
-    return None
-
-
-def _invalid_body(message: str, kind: str) -> dict[str, Any]:
-    body = ErrorBody(
-        error=ErrorDetail(
-            code="validation_error",
-            message="the request is not valid",
-            details=[{"location": ["body"], "message": message, "type": kind}],
-        )
-    )
-    return _raw_response(HTTPStatus.UNPROCESSABLE_ENTITY, body)
 
 
 def caller(app: APIGatewayRestResolver) -> auth.Caller:
@@ -265,15 +229,6 @@ def caller(app: APIGatewayRestResolver) -> auth.Caller:
     return current
 
 
-def _raw_error(status: HTTPStatus, code: ErrorCode, message: str) -> dict[str, Any]:
-    """An error answered before the resolver runs, in the proxy response format."""
-    return _raw_response(status, ErrorBody(error=ErrorDetail(code=code, message=message)))
-
-
-def _raw_response(status: HTTPStatus, body: ErrorBody) -> dict[str, Any]:
-    return {
-        "statusCode": status.value,
-        "multiValueHeaders": {"Content-Type": [content_types.APPLICATION_JSON]},
-        "body": body.model_dump_json(exclude_none=True),
-        "isBase64Encoded": False,
-    }
+def _error_body(code: ErrorCode, error: DomainError) -> ErrorBody:
+    details = error.details if isinstance(error, InvalidBodyError) else None
+    return ErrorBody(error=ErrorDetail(code=code, message=error.message, details=details))

@@ -1,12 +1,32 @@
-"""Reading seed-file imports, and the rule that names them."""
+"""Seed-file imports: the rule that names them, the lease that lets one invocation at a time
+work on one, and reading their reports."""
 
+from dataclasses import dataclass
 from hashlib import sha256
+from typing import TYPE_CHECKING
 
 from advisor_book.auth import Caller
 from advisor_book.cursors import CursorCodec
 from advisor_book.errors import NotFoundError
 from advisor_book.models import ImportPage, ImportStatus
-from advisor_book.repository import BookRepository
+
+if TYPE_CHECKING:
+    from advisor_book.store.imports import ImportStore
+
+
+class LeaseLostError(Exception):
+    """Another invocation took this import over (this one stalled past its lease): stop."""
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """A claimed import: its status so far, whether its structure was already checked, and how
+    many invocations took it before this one since it was last handed on (paused) and never
+    finished or paused it: each of them died, ran out of time or raised."""
+
+    status: ImportStatus
+    checked: bool
+    unfinished_attempts: int = 0
 
 
 def import_id_for(bucket: str, key: str, version: str) -> str:
@@ -15,15 +35,15 @@ def import_id_for(bucket: str, key: str, version: str) -> str:
     return f"imp-{digest[:24]}"
 
 
-def import_status(repo: BookRepository, import_id: str) -> ImportStatus:
-    status = repo.get_import(import_id)
+def import_status(store: "ImportStore", import_id: str) -> ImportStatus:
+    status = store.get(import_id)
     if status is None:
         raise NotFoundError(f"import {import_id} not found")
     return status
 
 
 def list_imports(
-    repo: BookRepository,
+    store: "ImportStore",
     cursors: CursorCodec,
     caller: Caller,
     *,
@@ -32,8 +52,6 @@ def list_imports(
     next_token: str | None,
 ) -> ImportPage:
     """Imports newest first, all of them or those of one S3 key."""
-    filters = {"key": key}
-    cursors = cursors.for_caller(caller.subject)
-    start = cursors.decode("imports", filters, next_token)
-    items, next_key = repo.list_imports(key=key, limit=limit, start=start)
-    return ImportPage(items=items, next_token=cursors.encode("imports", filters, next_key))
+    listing = cursors.listing("imports", {"key": key}, caller.subject)
+    page = store.newest(key=key, limit=limit, start=listing.start(next_token))
+    return ImportPage(items=page.items, next_token=listing.next_token(page))

@@ -1,26 +1,26 @@
-"""Pydantic models for every boundary: seed records in, request bodies in, responses out.
+"""The API's models (request bodies in, responses out), the domain's records, and the types
+they share: money, timestamps, ids and text. Seed records are in `seed`, the ingest's events
+in `notifications`.
 
 Money is `Decimal` everywhere and leaves the API as a string with two decimals ("1234.50"),
 so no client ever parses it as a float.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from hashlib import sha256
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
-    model_validator,
 )
 
 CENT = Decimal("0.01")
@@ -82,13 +82,6 @@ Text = Annotated[
 ]
 
 
-def derived_id(prefix: str, *parts: str) -> str:
-    """A stable id for a record that has none, so re-uploading a file never duplicates it."""
-    normalized = ("\x20".join(p.split()).casefold() for p in parts)
-    digest = sha256("\x1f".join(normalized).encode()).hexdigest()
-    return f"{prefix}-{digest[:16]}"
-
-
 class Model(BaseModel):
     """The base of every model here. Its validators and serializers are built on first use, not
     at import: each function builds only the models it touches (the seed records never in an
@@ -97,77 +90,7 @@ class Model(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
 
-# --- Seed file records -----------------------------------------------------------------
-
-
-class SeedRecord(Model):
-    """Strict: strings are never numbers, numbers never strings, and unknown fields are errors."""
-
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
-def _integer_as_decimal(value: object) -> object:
-    """JSON `100` arrives as int; it is as exact as `100.00`. Strings and floats stay errors.
-    A JSON `-0.0` is zero and is stored as such."""
-    if isinstance(value, str):
-        raise ValueError("must be a JSON number, not a string")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, Decimal) and value.is_zero():
-        return Decimal(0)
-    return value
-
-
-class SeedAccount(SeedRecord):
-    id: Identifier | None = None
-    type: Text
-    value: Annotated[
-        Decimal,
-        BeforeValidator(_integer_as_decimal),
-        Field(ge=0, le=MAX_ACCOUNT_VALUE, decimal_places=2, allow_inf_nan=False),
-    ]
-
-
-class SeedClient(SeedRecord):
-    id: Identifier | None = None
-    first_name: Text
-    last_name: Text
-    accounts: Annotated[list[SeedAccount], Field(max_length=MAX_ACCOUNTS_PER_CLIENT)] = []
-
-    @property
-    def client_id(self) -> str:
-        """The file's id, or one derived from the name (see README, "Seed file")."""
-        return self.id or derived_id("cli", self.first_name, self.last_name)
-
-    def account_ids(self) -> list[str]:
-        """Each account's id, or one derived from the client id and the account's position."""
-        return [
-            account.id or derived_id("acc", self.client_id, str(position))
-            for position, account in enumerate(self.accounts, start=1)
-        ]
-
-    @model_validator(mode="after")
-    def _account_ids_are_unique(self) -> Self:
-        ids = self.account_ids()
-        if len(set(ids)) != len(ids):
-            raise ValueError("account ids must be unique within a client")
-        return self
-
-
-class SeedAdvisor(SeedRecord):
-    id: Identifier | None = None
-    name: Text
-    focus_areas: Annotated[list[Text], Field(min_length=1, max_length=MAX_FOCUS_AREAS)]
-    capacity: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
-    accepting_new_clients: bool = True
-
-    @property
-    def advisor_id(self) -> str:
-        """The file's id, or one derived from the name (see README, "Seed file")."""
-        return self.id or derived_id("adv", self.name)
-
-
-# --- Domain records (what the repository returns) --------------------------------------
+# --- Domain records (what the stores return) --------------------------------------
 
 
 class Account(Model):
@@ -185,11 +108,42 @@ class Advisor(Model):
     accepting_new_clients: bool
     total_assets: Money
 
+    def available_with(self, client_count: int) -> bool:
+        """The capacity rule, stated once: an advisor takes a new client while accepting new
+        clients and below capacity (none: unlimited)."""
+        return self.accepting_new_clients and (
+            self.capacity is None or client_count < self.capacity
+        )
+
     @property
     def available(self) -> bool:
-        return self.accepting_new_clients and (
-            self.capacity is None or self.client_count < self.capacity
-        )
+        return self.available_with(self.client_count)
+
+
+@dataclass(frozen=True)
+class ClientProfile:
+    """A client as its advisor's book shows it: what the membership copy carries, with the
+    revision (a hash of the client's content) that says which version of the client it is.
+
+    A dataclass rather than a model: the ingest builds one per client of every file."""
+
+    client_id: str
+    first_name: str
+    last_name: str
+    total_value: Decimal
+    account_count: int
+    revision: str
+
+    def copy(self) -> dict[str, object]:
+        """The attributes a membership copy holds."""
+        return {
+            "client_id": self.client_id,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "total_value": self.total_value,
+            "account_count": self.account_count,
+            "revision": self.revision,
+        }
 
 
 class Client(Model):
@@ -360,71 +314,3 @@ class ErrorBody(Model):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-# --- S3 notifications (what the ingest function receives) -------------------------------
-
-
-class S3Bucket(Model):
-    name: str
-
-
-class S3Object(Model):
-    key: str = Field(description="URL-encoded, as S3 sends it.")
-    version_id: str | None = Field(default=None, alias="versionId")
-    e_tag: str | None = Field(default=None, alias="eTag")
-
-
-class S3Entity(Model):
-    bucket: S3Bucket
-    object: S3Object
-
-
-class S3EventRecord(Model):
-    event_name: str = Field(alias="eventName")
-    s3: S3Entity
-
-
-class S3Notification(Model):
-    """Only the fields the import needs; S3's test event has no Records at all."""
-
-    records: list[S3EventRecord] = Field(default=[], alias="Records")
-
-
-class SqsRecord(Model):
-    message_id: str = Field(alias="messageId")
-    body: str
-    event_source_arn: str = Field(default="", alias="eventSourceARN")
-    attributes: dict[str, str] = {}
-
-
-class SqsNotification(Model):
-    """An SQS event source batch (the ingest's continuation and failure queues)."""
-
-    records: list[SqsRecord] = Field(alias="Records")
-
-
-class InvocationRequest(Model):
-    request_id: str = Field(alias="requestId")
-    function_arn: str = Field(alias="functionArn")
-    condition: str = Field(description="RetriesExhausted or EventAgeExceeded for a failure.")
-    approximate_invoke_count: int = Field(alias="approximateInvokeCount")
-
-
-class FunctionError(Model):
-    """A failed invocation's answer; a runtime failure (out of memory, timed out, crashed) has
-    an errorMessage and sometimes no errorType."""
-
-    error_type: str | None = Field(default=None, alias="errorType")
-    error_message: str | None = Field(default=None, alias="errorMessage")
-
-
-class InvocationRecord(Model):
-    """What Lambda sends the on-failure destination of an asynchronous invocation that failed
-    for good: the event it was given and the answer of its last attempt."""
-
-    version: str
-    timestamp: datetime
-    request_context: InvocationRequest = Field(alias="requestContext")
-    request_payload: dict[str, Any] = Field(alias="requestPayload")
-    response_payload: FunctionError | None = Field(default=None, alias="responsePayload")
