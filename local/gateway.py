@@ -174,9 +174,9 @@ def _to_http(response: Mapping[str, Any]) -> GatewayResult:
 
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
-"""API Gateway's payload limit: a larger body is refused with a 413."""
+"""API Gateway's payload limit: a larger body gets the REQUEST_TOO_LARGE gateway response."""
 MAX_HEADER_BYTES = 10 * 1024
-"""API Gateway's limit on the request line and headers together: more is refused with a 431."""
+"""API Gateway's limit on the request line and headers together: more gets REQUEST_TOO_LARGE."""
 LINGER_SECONDS = 5
 """How long a refused request's remaining input is drained before the connection is closed."""
 FIELDS = "local.header_fields"
@@ -205,14 +205,10 @@ def _status_line(status: int) -> str:
 def _refusal(error: Error | None) -> tuple[int, str, str]:
     """Status, error code and message for a request the server could not read whole."""
     match error:
-        case RequestHeaderFieldsTooLarge():
-            return (
-                431,
-                "bad_request",
-                f"the request line and headers exceed {MAX_HEADER_BYTES} bytes",
-            )
-        case RequestEntityTooLarge():
-            return 413, "bad_request", f"the body exceeds {MAX_BODY_BYTES} bytes"
+        case RequestHeaderFieldsTooLarge() | RequestEntityTooLarge():
+            too_large = template.gateway_response("REQUEST_TOO_LARGE")
+            answer = json.loads(too_large.body)["error"]
+            return too_large.status, answer["code"], answer["message"]
         case _RequestTimeoutError() | BadRequest():
             return error.code, "bad_request", error.body
         case ServerNotImplemented():  # a Transfer-Encoding other than chunked

@@ -210,12 +210,14 @@ _DEFAULT_RESPONSES = {
         403, '{"message": "Missing Authentication Token"}'
     ),
     "UNAUTHORIZED": GatewayResponse(401, '{"message": "Unauthorized"}'),
+    "REQUEST_TOO_LARGE": GatewayResponse(413, '{"message": "Request Too Long"}'),
 }
 
 
 def gateway_response(kind: str) -> GatewayResponse:
     """What API Gateway answers itself, as the template customizes it: MISSING_AUTHENTICATION_TOKEN
-    for a path or method no route declares, UNAUTHORIZED for a missing or invalid token."""
+    for a path or method no route declares, UNAUTHORIZED for a missing or invalid token,
+    REQUEST_TOO_LARGE for a request over its size limits."""
     default = _DEFAULT_RESPONSES[kind]
     response = _api().get("GatewayResponses", {}).get(kind, {})
     return GatewayResponse(

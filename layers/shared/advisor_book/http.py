@@ -58,6 +58,8 @@ _ERROR_DESCRIPTIONS = {
     401: "Unauthorized: no ID token, or one that is invalid or expired.",
     403: "Forbidden: the operation is for administrators, or the user has no role.",
     404: "Not found: the message names the advisor, client, import or route.",
+    413: "Request too large: over 10 MB of body, or 10 KB of request line and headers "
+    "(answered by API Gateway).",
     409: "Conflict: the advisor is full or not accepting new clients, or concurrent changes "
     "kept winning (retry).",
     415: "Unsupported media type: the body must be application/json.",
@@ -68,13 +70,13 @@ _ERROR_DESCRIPTIONS = {
 
 def documented(success: str, *errors: int, status: int = 200) -> dict[int, OpenAPIResponse]:
     """A route's documented responses: its success (described by its return type, or with no
-    body for 204) and its errors: 401, 403, 404, 422 and 500 always, plus `errors`."""
+    body for 204) and its errors: 401, 403, 404, 413, 422 and 500 always, plus `errors`."""
     responses: dict[int, OpenAPIResponse] = {
         status: {"description": success, "content": {}}
         if status == 204
         else {"description": success}
     }
-    for code in sorted({401, 403, 404, 422, 500, *errors}):
+    for code in sorted({401, 403, 404, 413, 422, 500, *errors}):
         responses[code] = {
             "description": _ERROR_DESCRIPTIONS[code],
             "content": {"application/json": {"model": ErrorBody}},
