@@ -145,6 +145,12 @@ def create_app(
     """A resolver with the contract's error bodies, and request and response validation unless
     `validation` is false (for routes that take no input)."""
     app = BookResolver(validation=validation, default_access=default_access)
+    _map_errors(app, logger)
+    return app
+
+
+def _map_errors(app: BookResolver, logger: Logger) -> None:
+    """Register the handlers that turn every failure into the contract's error body."""
 
     @app.exception_handler(DomainError)
     def domain_error(error: DomainError) -> Response[str]:
@@ -199,8 +205,6 @@ def create_app(
             "internal_error",
             f"an unexpected error occurred; request id {request_id}",
         )
-
-    return app
 
 
 def resolve(app: "BookResolver", event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
