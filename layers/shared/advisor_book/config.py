@@ -42,8 +42,8 @@ class Settings(BaseModel):
 def session() -> botocore.session.Session:
     """The process's one botocore session: every client comes from it.
 
-    botocore, not boto3: boto3 adds nothing these functions use (resources, S3 transfers) and
-    importing it costs about 12 ms of every cold start.
+    botocore, not boto3: boto3 adds nothing these functions use (resources, S3 transfers),
+    and importing it lengthens every cold start (docs/performance.md).
     """
     return botocore.session.get_session()
 
