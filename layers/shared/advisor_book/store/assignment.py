@@ -10,7 +10,7 @@ from typing import Any
 from advisor_book import keys
 from advisor_book.assignments import AssignmentRecord, AssignmentState, Credit, Move
 from advisor_book.models import Advisor, ClientProfile
-from advisor_book.store.core import Action, Table, condition, pick, to_wire
+from advisor_book.store.core import ABSENT, Action, Table, condition, pick, to_wire
 from advisor_book.store.items import advisor_of, assignment_of, credit_of, profile_of
 
 # The capacity rule (`Advisor.available_with`) as a condition on an advisor about to lose a
@@ -102,7 +102,7 @@ def _put_assignment(move: Move) -> Action:
     if move.joins is not None:
         record.update(advisor_id=move.joins.advisor_id, **credit_fields(move.client))
     if read is None:
-        guard = condition("attribute_not_exists(PK)")
+        guard = condition(ABSENT)
     elif read.version is None:
         guard = condition(
             "attribute_not_exists(version) AND advisor_id = :was", was=read.advisor_id
@@ -145,7 +145,7 @@ def _take_seat(advisor: Advisor, client: ClientProfile, fills_up: bool) -> Actio
 def _put_copy(advisor_id: str, client: ClientProfile) -> Action:
     """The client's copy under its new advisor, which must not hold one already."""
     item = {**keys.membership(advisor_id, client.client_id), **client.copy()}
-    return {"Put": {"Item": to_wire(item), **condition("attribute_not_exists(PK)")}}
+    return {"Put": {"Item": to_wire(item), **condition(ABSENT)}}
 
 
 def _free_seat(advisor_id: str, credit: Credit, reopens: bool) -> Action:
@@ -173,7 +173,7 @@ def _remove_copy(advisor_id: str, client_id: str, credit: Credit) -> Action:
     """The copy under the previous advisor, if it is the one that was credited and no other:
     a membership sync that changed the copy since the read changed the credit too."""
     if credit.revision is None:
-        guard = condition("attribute_not_exists(PK)")
+        guard = condition(ABSENT)
     else:
         guard = condition("revision = :credited", credited=credit.revision)
     return {"Delete": {"Key": to_wire(keys.membership(advisor_id, client_id)), **guard}}
@@ -190,4 +190,4 @@ def _put_event(move: Move) -> Action:
         "advisor_id": move.joins.advisor_id if move.joins else None,
         "at": move.at,
     }
-    return {"Put": {"Item": to_wire(event), **condition("attribute_not_exists(PK)")}}
+    return {"Put": {"Item": to_wire(event), **condition(ABSENT)}}

@@ -8,7 +8,7 @@ from typing import Any
 from advisor_book import keys
 from advisor_book.cursors import Page, PageKey
 from advisor_book.models import Account, AssignmentEvent, Client, ClientSummary
-from advisor_book.store.core import Table, from_wire
+from advisor_book.store.core import IN_PARTITION, Table, from_wire
 from advisor_book.store.items import client_summary_of
 
 
@@ -44,7 +44,7 @@ class BookStore:
         The profile sorts first, so the first page also proves the advisor exists (None if
         not): that page is read one item longer, and the profile dropped from it."""
         request: dict[str, Any] = {
-            "KeyConditionExpression": "PK = :pk",
+            "KeyConditionExpression": IN_PARTITION,
             "ExpressionAttributeValues": {":pk": {"S": keys.advisor_pk(advisor_id)}},
             "ConsistentRead": True,
         }
@@ -61,7 +61,7 @@ class BookStore:
         """GET /clients/{id}: one consistent Query of the client's singletons: the profile
         (accounts embedded) and, if ever assigned, the assignment."""
         response = self._table.query(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :singleton)",
+            KeyConditionExpression=f"{IN_PARTITION} AND begins_with({keys.SK}, :singleton)",
             ExpressionAttributeValues={
                 ":pk": {"S": keys.client_pk(client_id)},
                 ":singleton": {"S": keys.SINGLETON_PREFIX},
@@ -89,7 +89,7 @@ class BookStore:
         newest first. History sorts after the singletons, so they come only past the oldest
         event: seeing one ends the history, and a partition with neither means no client."""
         request: dict[str, Any] = {
-            "KeyConditionExpression": "PK = :pk",
+            "KeyConditionExpression": IN_PARTITION,
             "ExpressionAttributeValues": {":pk": {"S": keys.client_pk(client_id)}},
             "ScanIndexForward": False,
             "ConsistentRead": True,

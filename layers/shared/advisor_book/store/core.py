@@ -26,6 +26,10 @@ Wire = dict[str, Any]
 Action = dict[str, Any]
 """One element of TransactWriteItems without its TableName: {"Put": {...}}, {"Update": ...}."""
 
+ABSENT = f"attribute_not_exists({keys.PK})"  # the condition that an item does not exist yet
+PRESENT = f"attribute_exists({keys.PK})"
+IN_PARTITION = f"{keys.PK} = :pk"  # the key condition of a Query of one partition
+
 BATCH_WRITE_LIMIT = 25  # DynamoDB's own, enforced here even where an emulator accepts more
 BATCH_GET_LIMIT = 100
 MAX_BATCH_ATTEMPTS = 8

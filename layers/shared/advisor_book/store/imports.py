@@ -8,7 +8,7 @@ from advisor_book import attributes, keys
 from advisor_book.cursors import Page, PageKey
 from advisor_book.imports import ImportProgress, LeaseLostError
 from advisor_book.models import ImportStatus, format_timestamp
-from advisor_book.store.core import Item, Table, condition
+from advisor_book.store.core import ABSENT, Item, Table, condition
 
 _RUNNING = "#status = :running"
 _OPEN_TO_TAKE = "(lease_owner = :owner OR lease_until < :now)"
@@ -71,7 +71,7 @@ class ImportStore:
         `attempts`, which a pause sets back to zero. One request (two for a known import)."""
         lease = {"lease_owner": owner, "lease_until": format_timestamp(lease_until)}
         item = {**_new_item(fresh), **lease, "checked": False, "attempts": 1}
-        if self._table.put(item, condition("attribute_not_exists(PK)")):
+        if self._table.put(item, condition(ABSENT)):
             return ImportProgress(status=fresh, checked=False)
         stored = self._table.update(
             keys.import_status(fresh.import_id),
@@ -134,7 +134,7 @@ class ImportStore:
         held by one of `failed_owners` or by nobody alive (its lease given up or expired).
         False if it finished, or if another invocation holds it now. One request (two when a
         claim created it meanwhile)."""
-        if new and self._table.put(_new_item(failed), condition("attribute_not_exists(PK)")):
+        if new and self._table.put(_new_item(failed), condition(ABSENT)):
             return True
         owners = {f":owner{n}": {"S": owner} for n, owner in enumerate(failed_owners)}
         held_by_failed = f"lease_owner IN ({', '.join(owners)}) OR " if owners else ""

@@ -9,7 +9,7 @@ from advisor_book.ingest.records import ClientWrite, CopyState
 from advisor_book.models import Advisor, ClientProfile
 from advisor_book.store.assignment import check_profile, credit_fields
 from advisor_book.store.book import accounts_document
-from advisor_book.store.core import Action, Table, condition, pick, to_wire
+from advisor_book.store.core import ABSENT, PRESENT, Action, Table, condition, pick, to_wire
 from advisor_book.store.items import advisor_of, profile_of
 
 
@@ -38,7 +38,7 @@ class IngestStore:
             "focus_keys": [area.casefold() for area in advisor.focus_areas],
         }
         if expected is None:
-            return self._table.put(item, condition("attribute_not_exists(PK)"))
+            return self._table.put(item, condition(ABSENT))
         guard = condition(
             "client_count = :seen AND total_assets = :assets",
             seen=expected.client_count,
@@ -116,7 +116,7 @@ def _move_assets(advisor_id: str, delta: Decimal) -> Action:
         "Update": {
             "Key": to_wire(keys.advisor_profile(advisor_id)),
             "UpdateExpression": "SET total_assets = total_assets + :delta",
-            **condition("attribute_exists(PK)", delta=delta),
+            **condition(PRESENT, delta=delta),
         }
     }
 
