@@ -6,8 +6,10 @@ Item types (PK / SK):
     ADVISOR#<advisor_id>  CLIENT#<client_id> membership: a copy of the client's name and
                                              totals, so one Query lists an advisor's book
     CLIENT#<client_id>    #PROFILE           client profile with its accounts embedded
-    CLIENT#<client_id>    #ASSIGNMENT        the client's current advisor (none once unassigned)
-                                             and the version and time of its latest change
+    CLIENT#<client_id>    #ASSIGNMENT        the client's current advisor (none once unassigned),
+                                             the version and time of its latest change, and what
+                                             that advisor was credited (the copy's total and
+                                             revision)
     CLIENT#<client_id>    HISTORY#<at>#<id>  one item per assign, reassign or unassign
     IMPORT#<import_id>    #STATUS            one seed-file import and its report
 

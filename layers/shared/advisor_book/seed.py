@@ -62,7 +62,7 @@ class SeedClient(SeedRecord):
 
     @property
     def client_id(self) -> str:
-        """The file's id, or one derived from the name (see README, "Seed file")."""
+        """The file's id, or one derived from the name (see docs/ingest.md, "Ids when absent")."""
         return self.id or derived_id("cli", self.first_name, self.last_name)
 
     def account_ids(self) -> list[str]:
@@ -89,5 +89,5 @@ class SeedAdvisor(SeedRecord):
 
     @property
     def advisor_id(self) -> str:
-        """The file's id, or one derived from the name (see README, "Seed file")."""
+        """The file's id, or one derived from the name (see docs/ingest.md, "Ids when absent")."""
         return self.id or derived_id("adv", self.name)
