@@ -67,7 +67,7 @@ run: $(VENV)/.installed ## Run the API on 127.0.0.1:3000 over a local AWS emulat
 
 .PHONY: token
 token: $(VENV)/.installed ## Print an admin ID token for the running stack (ADVISOR=<id>: that advisor's)
-	@$(BIN)/python -m local.token $(if $(ADVISOR),--advisor $(ADVISOR))
+	@$(BIN)/python -m local.stack.token $(if $(ADVISOR),--advisor $(ADVISOR))
 
 .PHONY: build
 build: install ## sam build (the layer and every function)
@@ -79,11 +79,11 @@ bench: $(VENV)/.installed build ## Measure cold starts, DynamoDB requests, inges
 
 .PHONY: events
 events: install ## Regenerate the sample events in events/
-	$(BIN)/python -m local.events
+	$(BIN)/python -m local.tools.sample_events
 
 .PHONY: openapi
 openapi: $(VENV)/.installed ## Regenerate functions/docs/openapi.json from the routes and models
-	PYTHONPATH=layers/shared $(BIN)/python -m local.openapi
+	PYTHONPATH=layers/shared $(BIN)/python -m local.tools.openapi
 
 .PHONY: clean
 clean: ## Remove virtual environments, build output and caches

@@ -3,7 +3,7 @@ function's handler against the local stack's emulator, with a small book and a l
 
     python -m bench.assignments --clients 2000 200000 [--calls 200]
 
-For each size the emulator (local.emulator as `make run` embeds it, here in a process of its
+For each size the emulator (local.stack.emulator as `make run` embeds it, here in a process of its
 own) is reset, the template's resources are created and a synthetic seed file is imported by
 the ingest handler (as in bench.ingest). Then, in a fresh process with the function's own
 environment from the template, the handler moves clients spread over the whole book back and
@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import ROOT, child_result, ingest
-from local.emulator_process import emulator_process
+from local.harness.emulator_process import emulator_process
 
-# local.generate_seed: every fifth advisor has no capacity, and these two accept new clients.
+# local.tools.generate_seed: every fifth advisor has no capacity, and these two accept new clients.
 ADVISORS = ("adv-000005", "adv-000010")
 MOVERS = 20
 WARMUP_CALLS = 5
@@ -41,9 +41,9 @@ def movers(clients: int) -> list[str]:
 def run(refs: dict[str, str], clients: int, calls: int) -> dict[str, Any]:
     """In this process, as in a warm Lambda instance: time `calls` reassignments."""
     sys.path.insert(0, str(ROOT / "layers" / "shared"))
-    from local import template
-    from local.events import ADMIN_CLAIMS, api_event
-    from local.invoke import LambdaContext, load_handler
+    from local.harness import template
+    from local.harness.events import ADMIN_CLAIMS, api_event
+    from local.harness.runtime import LambdaContext, load_handler
 
     function = template.functions()["AssignmentsFunction"]
     _, handler = load_handler("AssignmentsFunction", refs)
@@ -89,7 +89,7 @@ def run(refs: dict[str, str], clients: int, calls: int) -> dict[str, Any]:
 def measure(url: str, clients: int, calls: int, workdir: Path) -> dict[str, Any]:
     """Import a book of `clients` clients into the (reset) emulator, then time the calls in a
     fresh process whose environment is the assignments function's own."""
-    from local import template
+    from local.harness import template
 
     refs, imported = ingest.load(url, clients, workdir)
     if imported["status"] != "SUCCEEDED":

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bench import ROOT, child_result
-from local import template
+from local.harness import template
 
 LAYER = ROOT / "layers" / "shared"
 REGION = "us-east-1"

@@ -71,8 +71,8 @@ class Functions:
 
     def get(self, logical_id: str) -> Call:
         if logical_id not in self._loaded:
-            from local import template
-            from local.invoke import LambdaContext, load_handler
+            from local.harness import template
+            from local.harness.runtime import LambdaContext, load_handler
 
             function = template.functions()[logical_id]
             for other in template.functions().values():
@@ -97,7 +97,7 @@ class Api:
     """Calls routes of the template through their functions, as API Gateway would."""
 
     def __init__(self, functions: Functions) -> None:
-        from local import template
+        from local.harness import template
 
         self._functions = functions
         self.routes = {(r.method, r.path): r.function for r in template.routes()}
@@ -111,7 +111,7 @@ class Api:
         query: dict[str, str] | None = None,
         body: Any = None,
     ) -> dict[str, Any]:
-        from local.events import ADMIN_CLAIMS, api_event
+        from local.harness.events import ADMIN_CLAIMS, api_event
 
         text = json.dumps(body) if body is not None else None
         return api_event(
@@ -150,7 +150,7 @@ def import_seed(functions: Functions, seed: Path) -> str:
     """Upload the seed file and import it through the ingest handler; returns the import id."""
     import boto3
 
-    from local.events import s3_put_event
+    from local.harness.events import s3_put_event
 
     s3 = boto3.client("s3")
     s3.upload_file(str(seed), BUCKET, seed.name)
@@ -272,7 +272,7 @@ def measure(seed: Path = ROOT / "data.json", latency_calls: int = 200) -> dict[s
     from moto import mock_aws
 
     from advisor_book import config
-    from local.provision import provision
+    from local.harness.provision import provision
 
     with mock_aws():
         counter = RequestCounter()

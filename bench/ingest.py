@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import ROOT, child_result, peak_rss_mb
-from local.emulator_process import emulator_process, reset
+from local.harness.emulator_process import emulator_process, reset
 
 BUCKET = "advisor-book-seed"
 
@@ -47,9 +47,9 @@ def run_one(url: str, refs: dict[str, str], key: str, version_id: str | None) ->
     use_emulator(url)
     import boto3
 
-    from local import template
-    from local.events import s3_put_event
-    from local.invoke import LambdaContext, load_handler
+    from local.harness import template
+    from local.harness.events import s3_put_event
+    from local.harness.runtime import LambdaContext, load_handler
 
     _, handler = load_handler("IngestFunction", refs)
     function = template.functions()["IngestFunction"]
@@ -106,7 +106,7 @@ def run_baseline(url: str, refs: dict[str, str], key: str) -> dict[str, Any]:
 
 def seed_file(workdir: Path, clients: int) -> Path:
     """The synthetic file of `clients` clients, written once per working folder."""
-    from local.generate_seed import write_seed
+    from local.tools.generate_seed import write_seed
 
     path = workdir / f"book-{clients}.json"
     if not path.exists():
@@ -129,8 +129,8 @@ def load(
     the figures."""
     import boto3
 
-    from local import template
-    from local.provision import provision
+    from local.harness import template
+    from local.harness.provision import provision
 
     path = seed_file(workdir, clients)
     reset(url)

@@ -22,12 +22,12 @@ from advisor_book.store.core import Table
 from advisor_book.store.directory import DirectoryStore
 from advisor_book.store.imports import ImportStore
 from advisor_book.store.ingest import IngestStore
-from local import template
-from local.emulator_process import emulator_process, reset
-from local.events import ADMIN_CLAIMS, api_event
-from local.iam import Deployment, RoleAudit
-from local.invoke import LambdaContext, load_handler
-from local.provision import provision
+from local.harness import template
+from local.harness.emulator_process import emulator_process, reset
+from local.harness.events import ADMIN_CLAIMS, api_event
+from local.harness.iam import Deployment, RoleAudit
+from local.harness.provision import provision
+from local.harness.runtime import LambdaContext, load_handler
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT = Deployment()

@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 import pytest
 
-from local.checker import check_table
+from local.harness.checker import check_table
 from tests.conftest import ROOT
 
 READY_WITHIN_SECONDS = 120
@@ -55,7 +55,7 @@ class LocalStack:
         """An ID token of a local user ("admin", or an advisor's id), from `make token`'s
         command, fetched once per user."""
         if user not in self.tokens:
-            command = [sys.executable, "-m", "local.token"]
+            command = [sys.executable, "-m", "local.stack.token"]
             if user != "admin":
                 command += ["--advisor", user]
             port = self.aws_url.rsplit(":", 1)[1]

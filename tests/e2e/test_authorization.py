@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from local.cognito import LOCAL_PASSWORD
+from local.stack.cognito import LOCAL_PASSWORD
 from tests.e2e.conftest import LocalStack
 
 pytestmark = pytest.mark.usefixtures("invariants_checked")

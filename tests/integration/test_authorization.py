@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from local.events import ADMIN_CLAIMS, user_claims
+from local.harness.events import ADMIN_CLAIMS, user_claims
 from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]

@@ -9,7 +9,7 @@ import pytest
 
 from advisor_book import keys
 from advisor_book.store.core import to_wire
-from local.checker import check_table
+from local.harness.checker import check_table
 from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]

@@ -1,5 +1,6 @@
-"""The embedded emulator's DynamoDB transactions (local.emulator) against the template's table:
-all or nothing, as in DynamoDB, at a cost that does not grow with the table.
+"""The embedded emulator's DynamoDB transactions (local.stack.emulator, local.stack.fidelity)
+against the template's table: all or nothing, as in DynamoDB, at a cost that does not grow with
+the table.
 """
 
 import socket
@@ -12,8 +13,8 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.dynamodb.models.dynamo_type import Item
 
-from local import template
-from local.emulator import Emulator
+from local.harness import template
+from local.stack.emulator import Emulator
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from advisor_book.store.book import BookStore
-from local.events import ADMIN_CLAIMS, api_event
+from local.harness.events import ADMIN_CLAIMS, api_event
 
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 

@@ -7,8 +7,8 @@ from typing import Any
 import boto3
 import pytest
 
-from local import template
-from local.events import EVENTS, SAMPLE_BUCKET, SAMPLES, render
+from local.harness import template
+from local.tools.sample_events import EVENTS, SAMPLE_BUCKET, SAMPLES, render
 from tests.conftest import ROOT
 
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]

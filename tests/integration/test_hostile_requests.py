@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from local.events import ADMIN_CLAIMS, api_event, unverified_token, user_claims
+from local.harness.events import ADMIN_CLAIMS, api_event, unverified_token, user_claims
 from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]

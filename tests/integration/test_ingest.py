@@ -18,7 +18,7 @@ import pytest
 
 from advisor_book import keys
 from advisor_book.models import ImportStatus
-from local.events import s3_put_event
+from local.harness.events import s3_put_event
 from tests.conftest import ROOT, HttpResponse
 
 Api = Callable[..., HttpResponse]

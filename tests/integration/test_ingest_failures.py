@@ -24,11 +24,17 @@ from advisor_book.ingest.importer import ImportJob
 from advisor_book.models import ImportStatus, utc_now
 from advisor_book.store.core import Table
 from advisor_book.store.ingest import IngestStore
-from local import template
-from local.events import s3_put_event
-from local.invoke import FunctionPool, InstanceLostError, InvocationError, function_arn
-from local.notifications import QueueDrain, failure_record, sqs_event
-from local.stack import bucket_drains, queue_drains
+from local.harness import template
+from local.harness.events import s3_put_event
+from local.harness.runtime import function_arn
+from local.stack.instances import FunctionPool, InstanceLostError, InvocationError
+from local.stack.notifications import (
+    QueueDrain,
+    bucket_drains,
+    failure_record,
+    queue_drains,
+    sqs_event,
+)
 from tests.conftest import BUCKET, LOCAL_BUCKET, HttpResponse, LambdaTime, Stores
 from tests.integration.test_ingest_faults import (
     BOOK,

@@ -26,10 +26,10 @@ from advisor_book.ingest.importer import ImportJob
 from advisor_book.models import ImportStatus, utc_now
 from advisor_book.store.core import Table
 from advisor_book.store.ingest import IngestStore
-from local import template
-from local.events import s3_put_event
-from local.generate_seed import write_seed
-from local.notifications import sqs_event
+from local.harness import template
+from local.harness.events import s3_put_event
+from local.stack.notifications import sqs_event
+from local.tools.generate_seed import write_seed
 from tests.conftest import BUCKET, ROOT, HttpResponse, LambdaTime, Stores
 
 Api = Callable[..., HttpResponse]

@@ -19,7 +19,7 @@ from advisor_book.models import ImportStatus
 from advisor_book.store.core import Table, to_wire
 from advisor_book.store.imports import ImportStore
 from bench.ingest import BUCKET
-from local import template
+from local.harness import template
 from tests.conftest import ROOT, Stores
 
 LoadSeed = Callable[[Any], ImportStatus]

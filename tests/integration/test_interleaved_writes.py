@@ -22,8 +22,8 @@ from advisor_book.models import ImportStatus
 from advisor_book.store.assignment import AssignmentStore
 from advisor_book.store.core import to_wire
 from advisor_book.store.ingest import IngestStore
-from local.checker import check_table
-from local.iam import RoleAudit
+from local.harness.checker import check_table
+from local.harness.iam import RoleAudit
 from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from local import openapi, template
-from local.events import api_event
+from local.harness import template
+from local.harness.events import api_event
+from local.tools import openapi
 
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 COMMITTED: dict[str, Any] = json.loads(openapi.DOCUMENT.read_text())

@@ -9,8 +9,8 @@ import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from local.events import SAMPLE_BUCKET
-from local.iam import Access, RoleAudit, required
+from local.harness.iam import Access, RoleAudit, required
+from local.tools.sample_events import SAMPLE_BUCKET
 from tests.conftest import BUCKET, DEPLOYMENT
 
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/BookTable"

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from local import template
-from local.events import ADMIN_CLAIMS, api_event
+from local.harness import template
+from local.harness.events import ADMIN_CLAIMS, api_event
 
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 

@@ -4,7 +4,7 @@ import io
 
 from advisor_book.ingest import reader
 from advisor_book.seed import SeedAdvisor, SeedClient
-from local.generate_seed import write_seed
+from local.tools.generate_seed import write_seed
 
 
 def generated(clients: int, advisors: int | None = None, seed: int = 7) -> str:

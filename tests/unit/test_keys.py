@@ -8,7 +8,7 @@ import pytest
 
 from advisor_book import keys
 from advisor_book.models import format_timestamp
-from local import template
+from local.harness import template
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ SQS messages as an SQS event), and a failed event ends as it would in AWS:
   moves it to its dead-letter queue.
 
 Retries come at once here, where Lambda waits a minute or two between the tries of an event
-and SQS the queue's visibility timeout.
+and SQS the queue's visibility timeout. `connect_triggers` makes the queues and their drains.
 """
 
 import json
@@ -23,8 +23,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from local import template
-from local.invoke import FunctionPool, InvocationError
+import boto3
+
+from local.harness import template
+from local.harness.runtime import function_arn
+from local.stack.instances import FunctionPool, InvocationError
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -177,3 +180,65 @@ class QueueDrain(threading.Thread):
                         QueueUrl=self._invocation.on_failure, MessageBody=json.dumps(record)
                     )
         self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def connect_triggers(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
+    """Drain each trigger's queue into its function: the template's SQS event source mappings,
+    and a queue made here for each S3-triggered bucket's notifications."""
+    return queue_drains(refs, pools) + bucket_drains(refs, pools)
+
+
+def _queue_arn(sqs: "SQSClient", queue_url: str) -> str:
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+    return attributes["Attributes"]["QueueArn"]
+
+
+def queue_drains(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
+    """The template's SQS event source mappings, each queue drained into its function."""
+    sqs = boto3.client("sqs")
+    return [
+        QueueDrain(
+            sqs,
+            refs[mapping.queue],
+            pools[mapping.function],
+            sqs_event(_queue_arn(sqs, refs[mapping.queue])),
+        )
+        for mapping in template.queue_triggers()
+    ]
+
+
+def bucket_drains(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
+    """For each S3-triggered function, its bucket's notifications sent to a queue made here and
+    drained into the function as Lambda invokes it with them: asynchronously, with the
+    function's retries and on-failure destination."""
+    sqs = boto3.client("sqs")
+    s3 = boto3.client("s3")
+    drains = []
+    for function in template.functions().values():
+        failures = function.async_failures
+        invocation = AsyncInvocation(
+            function_arn=function_arn(function.logical_id),
+            attempts=failures.retries + 1,
+            on_failure=refs[failures.on_failure] if failures.on_failure else None,
+        )
+        for trigger in function.bucket_triggers:
+            bucket = refs[trigger.bucket]
+            url = sqs.create_queue(
+                QueueName=f"{bucket}-{function.logical_id}",
+                Attributes={"VisibilityTimeout": str(function.timeout_seconds)},
+            )["QueueUrl"]
+            rules = [{"Name": "prefix", "Value": trigger.prefix}] if trigger.prefix else []
+            rules += [{"Name": "suffix", "Value": trigger.suffix}] if trigger.suffix else []
+            configuration: Any = {"QueueArn": _queue_arn(sqs, url), "Events": list(trigger.events)}
+            if rules:
+                configuration["Filter"] = {"Key": {"FilterRules": rules}}
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket,
+                NotificationConfiguration={"QueueConfigurations": [configuration]},
+            )
+            drains.append(
+                QueueDrain(
+                    sqs, url, pools[function.logical_id], s3_notification(trigger), invocation
+                )
+            )
+    return drains

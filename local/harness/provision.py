@@ -1,18 +1,24 @@
 """Creates what template.yaml declares in an AWS emulator (moto, in-process or server).
 
-Tables, buckets, secrets, queues (with their redrive policies) and user pools are made from their
-template definitions (user pools by local.cognito); the result maps
-each logical id to what `!Ref` gives in AWS (a name, an ARN or a queue URL), ready to resolve
-the functions' environments.
+Tables, buckets, secrets, queues (with their redrive policies) and user pools (with their app
+clients and groups) are made from their template definitions; the result maps each logical id
+to what `!Ref` gives in AWS (a name, an ARN, a queue URL or an id), ready to resolve the
+functions' environments.
+
+The app client gets the template's ReadAttributes and WriteAttributes, which moto ignores and
+the local stack's emulator enforces as Cognito does (local.stack.fidelity).
 """
 
 import json
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from local import cognito, template
+from local.harness import template
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
 SEED_BUCKET = "SeedBucket"
 
@@ -54,5 +60,34 @@ def provision(seed_bucket_name: str) -> dict[str, str]:
             sqs.set_queue_attributes(
                 QueueUrl=refs[logical_id], Attributes={"RedrivePolicy": json.dumps(redrive)}
             )
-    refs.update(cognito.provision_user_pools())
+    refs.update(provision_user_pools())
+    return refs
+
+
+def provision_user_pools() -> dict[str, str]:
+    """Create the template's user pools, app clients and groups; their !Ref values (ids)."""
+    refs: dict[str, str] = {}
+    cognito: CognitoIdentityProviderClient = boto3.client("cognito-idp")
+    for logical_id, resource in template.resources_of_type("AWS::Cognito::UserPool").items():
+        properties = resource["Properties"]
+        pool = cognito.create_user_pool(
+            PoolName=logical_id,
+            Schema=properties.get("Schema", []),
+            AdminCreateUserConfig=properties.get("AdminCreateUserConfig", {}),
+        )["UserPool"]
+        refs[logical_id] = pool["Id"]
+    for logical_id, resource in template.resources_of_type("AWS::Cognito::UserPoolClient").items():
+        properties = resource["Properties"]
+        refs[logical_id] = cognito.create_user_pool_client(
+            UserPoolId=refs[properties["UserPoolId"]["Ref"]],
+            ClientName=logical_id,
+            ExplicitAuthFlows=properties.get("ExplicitAuthFlows", []),
+            # What users may read and write of their own attributes (the emulator enforces it).
+            **{k: properties[k] for k in ("ReadAttributes", "WriteAttributes") if k in properties},
+        )["UserPoolClient"]["ClientId"]
+    for resource in template.resources_of_type("AWS::Cognito::UserPoolGroup").values():
+        properties = resource["Properties"]
+        cognito.create_group(
+            UserPoolId=refs[properties["UserPoolId"]["Ref"]], GroupName=properties["GroupName"]
+        )
     return refs

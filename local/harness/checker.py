@@ -1,6 +1,6 @@
 """Reads a whole book table and proves its invariants, or lists every one that does not hold.
 
-    python -m local.checker --table BookTable --endpoint-url http://127.0.0.1:5000
+    PYTHONPATH=layers/shared python -m local.harness.checker --table <name> [--endpoint-url <url>]
 
 The tests run it after every workload that writes (imports and assignments interleaved
 included), and an operator can run it against a deployed table (it only scans and reads).

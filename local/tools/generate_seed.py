@@ -1,6 +1,6 @@
 """Generates large synthetic seed files, streamed to disk so memory stays flat at any size.
 
-    python -m local.generate_seed --clients 200000 --out /tmp/book.json
+    python -m local.tools.generate_seed --clients 200000 --out /tmp/book.json
 
 Deterministic for a given --seed: the same arguments always write the same bytes.
 """

@@ -1,7 +1,8 @@
-"""Builders for the events Lambda receives: API Gateway REST proxy events and S3 notifications.
+"""Builders for the events Lambda receives: API Gateway REST proxy events (with the claims
+API Gateway's Cognito authorizer passes on) and S3 notifications.
 
-The files in events/ are written by these builders (`make events`), and the tests and the
-local stack use the same builders, so all three agree on the event shape.
+The tests, the local stack's gateway and the sample files in events/ (local.tools.sample_events)
+all build their events here, so all three agree on the event shape.
 """
 
 import base64
@@ -10,12 +11,8 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
-
-ROOT = Path(__file__).resolve().parent.parent
-EVENTS = ROOT / "events"
 
 
 def api_event(
@@ -55,8 +52,6 @@ def api_event(
             body_text = base64.b64encode(body).decode("ascii")
     else:
         body_text = body
-    request_id = request_id or str(uuid.uuid4())
-    now = datetime.now(UTC)
     event: dict[str, Any] = {
         "resource": resource,
         "path": path,
@@ -67,29 +62,44 @@ def api_event(
         "multiValueQueryStringParameters": query or None,
         "pathParameters": parameters or None,
         "stageVariables": None,
-        "requestContext": {
-            "resourceId": "local",
-            "resourcePath": resource,
-            "httpMethod": method,
-            "extendedRequestId": request_id,
-            "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-            "path": f"/{stage}{path}",
-            "accountId": "123456789012",
-            "protocol": "HTTP/1.1",
-            "stage": stage,
-            "domainPrefix": "localhost",
-            "requestTimeEpoch": int(now.timestamp() * 1000),
-            "requestId": request_id,
-            "identity": {"sourceIp": source_ip, "userAgent": headers.get("User-Agent", [""])[-1]},
-            "domainName": "localhost",
-            "apiId": "local",
-        },
+        "requestContext": _request_context(
+            method,
+            resource,
+            f"/{stage}{path}",
+            stage,
+            request_id or str(uuid.uuid4()),
+            {"sourceIp": source_ip, "userAgent": headers.get("User-Agent", [""])[-1]},
+        ),
         "body": body_text,
         "isBase64Encoded": encoded,
     }
     if claims is not None:
         event["requestContext"]["authorizer"] = {"claims": authorizer_claims(claims)}
     return event
+
+
+def _request_context(
+    method: str, resource: str, path: str, stage: str, request_id: str, identity: dict[str, str]
+) -> dict[str, Any]:
+    """The request context API Gateway adds to a proxy event (no authorizer yet)."""
+    now = datetime.now(UTC)
+    return {
+        "resourceId": "local",
+        "resourcePath": resource,
+        "httpMethod": method,
+        "extendedRequestId": request_id,
+        "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+        "path": path,
+        "accountId": "123456789012",
+        "protocol": "HTTP/1.1",
+        "stage": stage,
+        "domainPrefix": "localhost",
+        "requestTimeEpoch": int(now.timestamp() * 1000),
+        "requestId": request_id,
+        "identity": identity,
+        "domainName": "localhost",
+        "apiId": "local",
+    }
 
 
 DATE_FORMAT = "%a %b %d %H:%M:%S UTC %Y"  # how API Gateway renders exp, iat and auth_time
@@ -180,108 +190,3 @@ def s3_put_event(
             }
         ]
     }
-
-
-def _json_body(value: Any) -> str:
-    return json.dumps(value)
-
-
-SAMPLE_BUCKET = "advisor-book-seed"
-
-SAMPLES: dict[str, dict[str, Any]] = {
-    "list_advisors.json": api_event("GET", "/advisors", claims=ADMIN_CLAIMS),
-    "list_advisors_by_focus_area.json": api_event(
-        "GET",
-        "/advisors",
-        query={"focus_area": ["retirement planning"], "limit": ["5"]},
-        claims=ADMIN_CLAIMS,
-    ),
-    "get_advisor.json": api_event(
-        "GET",
-        "/advisors/{advisor_id}",
-        path_parameters={"advisor_id": "adv-001"},
-        claims=ADMIN_CLAIMS,
-    ),
-    "list_advisor_clients.json": api_event(
-        "GET",
-        "/advisors/{advisor_id}/clients",
-        path_parameters={"advisor_id": "adv-001"},
-        query={"limit": ["10"]},
-        claims=ADMIN_CLAIMS,
-    ),
-    "list_advisor_clients_as_advisor.json": api_event(
-        "GET",
-        "/advisors/{advisor_id}/clients",
-        path_parameters={"advisor_id": "adv-001"},
-        claims=user_claims("adv-001", ["advisor"], advisor_id="adv-001"),
-    ),
-    "get_client.json": api_event(
-        "GET",
-        "/clients/{client_id}",
-        path_parameters={"client_id": "cli-0001"},
-        claims=ADMIN_CLAIMS,
-    ),
-    "list_assignment_history.json": api_event(
-        "GET",
-        "/clients/{client_id}/assignments",
-        path_parameters={"client_id": "cli-0001"},
-        claims=ADMIN_CLAIMS,
-    ),
-    "assign_advisor.json": api_event(
-        "PUT",
-        "/clients/{client_id}/advisor",
-        path_parameters={"client_id": "cli-0001"},
-        headers={"Content-Type": ["application/json"]},
-        body=_json_body({"advisor_id": "adv-001"}),
-        claims=ADMIN_CLAIMS,
-    ),
-    "unassign_advisor.json": api_event(
-        "DELETE",
-        "/clients/{client_id}/advisor",
-        path_parameters={"client_id": "cli-0001"},
-        claims=ADMIN_CLAIMS,
-    ),
-    "list_imports.json": api_event(
-        "GET", "/imports", query={"key": ["data.json"]}, claims=ADMIN_CLAIMS
-    ),
-    "get_import.json": api_event(
-        "GET",
-        "/imports/{import_id}",
-        path_parameters={"import_id": "imp-000000000000000000000000"},
-        claims=ADMIN_CLAIMS,
-    ),
-    "get_openapi_document.json": api_event("GET", "/openapi.json"),
-    "get_swagger_ui.json": api_event("GET", "/swagger"),
-    "s3_seed_uploaded.json": s3_put_event(
-        SAMPLE_BUCKET, "data.json", etag="d41d8cd98f00b204e9800998ecf8427e"
-    ),
-}
-
-_STABLE = {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "requestTimeEpoch": 1767225600000}
-
-
-def stable(event: dict[str, Any]) -> dict[str, Any]:
-    """The same event with fixed request id and times, so the committed files do not churn."""
-    event = json.loads(json.dumps(event))
-    if "requestContext" in event:
-        context = event["requestContext"]
-        context.update(_STABLE)
-        context["extendedRequestId"] = _STABLE["requestId"]
-        context["requestTime"] = "01/Jan/2026:00:00:00 +0000"
-    for record in event.get("Records", []):
-        record["eventTime"] = "2026-01-01T00:00:00.000Z"
-    return event
-
-
-def render(event: dict[str, Any]) -> str:
-    return json.dumps(stable(event), indent=2) + "\n"
-
-
-def write_samples() -> None:
-    EVENTS.mkdir(exist_ok=True)
-    for name, event in SAMPLES.items():
-        (EVENTS / name).write_text(render(event))
-
-
-if __name__ == "__main__":
-    write_samples()

@@ -5,11 +5,12 @@ moto implements user pools and signs real RS256 JWTs with a key it publishes at
 `<endpoint>/<pool id>/.well-known/jwks.json`. The gateway verifies tokens against that key set
 as a REST API's Cognito authorizer without scopes does: signature (the pool's keys), issuer
 (this pool), `token_use` "id" and expiry; then hands the claims to the function as API Gateway
-does (local.events.authorizer_claims), beside the token itself in the Authorization header.
+does (local.harness.events.authorizer_claims), beside the token itself in the Authorization
+header.
 
-The app client is made with the template's ReadAttributes and WriteAttributes, which the
-emulator enforces as Cognito does (local.emulator). Locally every user has the same password
-(below), and the stack seeds an admin and one user per advisor, named by the advisor's id.
+The pool, its app client and groups are made from the template (local.harness.provision).
+Locally every user has the same password (below), and the stack seeds an admin and one user
+per advisor, named by the advisor's id.
 """
 
 import json
@@ -24,7 +25,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from local import template
+from local.harness import template
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -38,35 +39,6 @@ ADVISOR_GROUP = "advisor"
 
 def _client() -> "CognitoIdentityProviderClient":
     return boto3.client("cognito-idp")
-
-
-def provision_user_pools() -> dict[str, str]:
-    """Create the template's user pools, app clients and groups; their !Ref values (ids)."""
-    refs: dict[str, str] = {}
-    cognito = _client()
-    for logical_id, resource in template.resources_of_type("AWS::Cognito::UserPool").items():
-        properties = resource["Properties"]
-        pool = cognito.create_user_pool(
-            PoolName=logical_id,
-            Schema=properties.get("Schema", []),
-            AdminCreateUserConfig=properties.get("AdminCreateUserConfig", {}),
-        )["UserPool"]
-        refs[logical_id] = pool["Id"]
-    for logical_id, resource in template.resources_of_type("AWS::Cognito::UserPoolClient").items():
-        properties = resource["Properties"]
-        refs[logical_id] = cognito.create_user_pool_client(
-            UserPoolId=refs[properties["UserPoolId"]["Ref"]],
-            ClientName=logical_id,
-            ExplicitAuthFlows=properties.get("ExplicitAuthFlows", []),
-            # What users may read and write of their own attributes (the emulator enforces it).
-            **{k: properties[k] for k in ("ReadAttributes", "WriteAttributes") if k in properties},
-        )["UserPoolClient"]["ClientId"]
-    for resource in template.resources_of_type("AWS::Cognito::UserPoolGroup").values():
-        properties = resource["Properties"]
-        cognito.create_group(
-            UserPoolId=refs[properties["UserPoolId"]["Ref"]], GroupName=properties["GroupName"]
-        )
-    return refs
 
 
 def _pool_and_client() -> tuple[str, str]:
@@ -141,7 +113,7 @@ class TokenVerifier:
 
     def claims(self, authorization: str | None) -> dict[str, Any] | None:
         """The token's claims, or None: refused (401). The gateway hands them to the function
-        as the authorizer does (local.events.authorizer_claims)."""
+        as the authorizer does (local.harness.events.authorizer_claims)."""
         if not authorization:
             return None
         try:

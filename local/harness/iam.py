@@ -19,7 +19,7 @@ from typing import Any
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from local import template
+from local.harness import template
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """`make token [ADVISOR=<id>]`: a fresh ID token from the running local stack's user pool.
 
-    python -m local.token                 # the admin's
-    python -m local.token --advisor adv-001
+    python -m local.stack.token                 # the admin's
+    python -m local.stack.token --advisor adv-001
 
 An advisor's user is created on first use if the stack has not made it (an advisor imported
 after start-up). The stack's emulator is found on LOCAL_AWS_PORT (default 5000).
@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 
-from local import cognito
+from local.stack import cognito
 
 
 def main(argv: list[str] | None = None) -> int:

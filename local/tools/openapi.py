@@ -1,7 +1,7 @@
 """Generates the API's OpenAPI document from the functions' own routes and pydantic models.
 
-    python -m local.openapi           # writes functions/docs/openapi.json
-    python -m local.openapi --check   # fails if the committed document is not current
+    python -m local.tools.openapi           # writes functions/docs/openapi.json
+    python -m local.tools.openapi --check   # fails if the committed document is not current
 
 Each API function's module is loaded as Lambda would load it and its resolver describes its
 routes; the descriptions are merged into one document, which the docs function serves.
@@ -14,8 +14,8 @@ import sys
 import tomllib
 from typing import Any
 
-from local import template
-from local.invoke import load_handler
+from local.harness import template
+from local.harness.runtime import load_handler
 
 DOCUMENT = template.ROOT / "functions" / "docs" / "openapi.json"
 DOCS_FUNCTION = "DocsFunction"

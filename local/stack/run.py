@@ -1,4 +1,5 @@
-"""`make run`: the whole product on a laptop, with no Docker and no AWS account.
+"""`make run` (`python -m local.stack`): the whole product on a laptop, with no Docker and no
+AWS account.
 
 Starts moto server as the AWS emulator, creates the template's resources in it, serves the
 template's API routes from the functions' own handlers (behind the template's Cognito
@@ -15,19 +16,18 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import boto3
 
-from local import cognito, template
-from local.emulator import Emulator
-from local.gateway import LocalApiGateway, LocalApiServer, serve
-from local.invoke import FunctionPool, function_arn
-from local.notifications import AsyncInvocation, QueueDrain, s3_notification, sqs_event
-from local.provision import provision
-
-if TYPE_CHECKING:
-    from mypy_boto3_sqs import SQSClient
+from local.harness import template
+from local.harness.provision import provision
+from local.stack import cognito
+from local.stack.api_server import LocalApiServer, serve
+from local.stack.emulator import Emulator
+from local.stack.gateway import LocalApiGateway
+from local.stack.instances import FunctionPool
+from local.stack.notifications import QueueDrain, connect_triggers
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -80,68 +80,6 @@ def _use_emulator(settings: StackSettings) -> None:
     )
     os.environ.pop("AWS_PROFILE", None)
     os.environ.pop("AWS_SESSION_TOKEN", None)
-
-
-def connect_triggers(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
-    """Drain each trigger's queue into its function: the template's SQS event source mappings,
-    and a queue made here for each S3-triggered bucket's notifications."""
-    return queue_drains(refs, pools) + bucket_drains(refs, pools)
-
-
-def _queue_arn(sqs: "SQSClient", queue_url: str) -> str:
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
-    return attributes["Attributes"]["QueueArn"]
-
-
-def queue_drains(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
-    """The template's SQS event source mappings, each queue drained into its function."""
-    sqs = boto3.client("sqs")
-    return [
-        QueueDrain(
-            sqs,
-            refs[mapping.queue],
-            pools[mapping.function],
-            sqs_event(_queue_arn(sqs, refs[mapping.queue])),
-        )
-        for mapping in template.queue_triggers()
-    ]
-
-
-def bucket_drains(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
-    """For each S3-triggered function, its bucket's notifications sent to a queue made here and
-    drained into the function as Lambda invokes it with them: asynchronously, with the
-    function's retries and on-failure destination."""
-    sqs = boto3.client("sqs")
-    s3 = boto3.client("s3")
-    drains = []
-    for function in template.functions().values():
-        failures = function.async_failures
-        invocation = AsyncInvocation(
-            function_arn=function_arn(function.logical_id),
-            attempts=failures.retries + 1,
-            on_failure=refs[failures.on_failure] if failures.on_failure else None,
-        )
-        for trigger in function.bucket_triggers:
-            bucket = refs[trigger.bucket]
-            url = sqs.create_queue(
-                QueueName=f"{bucket}-{function.logical_id}",
-                Attributes={"VisibilityTimeout": str(function.timeout_seconds)},
-            )["QueueUrl"]
-            rules = [{"Name": "prefix", "Value": trigger.prefix}] if trigger.prefix else []
-            rules += [{"Name": "suffix", "Value": trigger.suffix}] if trigger.suffix else []
-            configuration: Any = {"QueueArn": _queue_arn(sqs, url), "Events": list(trigger.events)}
-            if rules:
-                configuration["Filter"] = {"Key": {"FilterRules": rules}}
-            s3.put_bucket_notification_configuration(
-                Bucket=bucket,
-                NotificationConfiguration={"QueueConfigurations": [configuration]},
-            )
-            drains.append(
-                QueueDrain(
-                    sqs, url, pools[function.logical_id], s3_notification(trigger), invocation
-                )
-            )
-    return drains
 
 
 def import_seed_file(
@@ -268,7 +206,3 @@ def main() -> int:
         emulator.stop()
     print("stopped", flush=True)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

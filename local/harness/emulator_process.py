@@ -1,5 +1,5 @@
 """moto server in a process of its own, for measurements and tests that keep its memory and
-CPU apart from their own (the local stack embeds it instead: local/emulator.py). Importing
+CPU apart from their own (the local stack embeds it instead: local.stack.emulator). Importing
 this module imports nothing of moto, so a measured child that imports it stays lean.
 """
 
@@ -23,17 +23,17 @@ def free_port() -> int:
 @contextmanager
 def emulator_process(*, local: bool = False) -> Iterator[str]:
     """Start moto server on a free port; yields its URL. With `local`, the local stack's own
-    emulator (local.emulator: DynamoDB requests one at a time, transactions that back up only
-    their items) instead of moto's plain server."""
+    emulator (local.stack.emulator: DynamoDB requests one at a time, transactions that back up
+    only their items) instead of moto's plain server."""
     port = free_port()
     command = (
-        [sys.executable, "-m", "bench.emulator", str(port)]
+        [sys.executable, "-m", "local.stack.emulator", str(port)]
         if local
         else [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
     )
     process = subprocess.Popen(  # noqa: S603
         command,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
