@@ -8,14 +8,22 @@ import advisor_book.coldstart as coldstart  # first: no garbage collection durin
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import advisors, config
 from advisor_book.auth import ADVISORS_TOO
-from advisor_book.http import NextToken, PageLimit, caller, create_app, documented, resolve
-from advisor_book.models import ID_PATTERN, AdvisorClientsPage, AdvisorDetail, AdvisorPage
+from advisor_book.http import (
+    AdvisorId,
+    NextToken,
+    PageLimit,
+    caller,
+    create_app,
+    documented,
+    resolve,
+)
+from advisor_book.models import AdvisorClientsPage, AdvisorDetail, AdvisorPage
 from advisor_book.store.book import BookStore
 from advisor_book.store.directory import DirectoryStore
 
@@ -27,8 +35,6 @@ table = config.table(settings)
 directory = DirectoryStore(table)
 book = BookStore(table)
 cursors = config.cursor_codec(settings)
-
-AdvisorId = Annotated[str, Path(pattern=ID_PATTERN, description="The advisor's id.")]
 
 
 @app.operation(

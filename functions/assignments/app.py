@@ -9,23 +9,21 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import assignments, config
 from advisor_book.auth import ADMINS_ONLY
-from advisor_book.http import create_app, documented, resolve
-from advisor_book.models import ID_PATTERN, AssignAdvisorRequest, Assignment
+from advisor_book.http import ClientId, create_app, documented, resolve
+from advisor_book.models import AssignAdvisorRequest, Assignment
 from advisor_book.store.assignment import AssignmentStore
 
 logger = Logger()
 metrics = Metrics()
 app = create_app(logger)
 store = AssignmentStore(config.table(config.Settings.from_environment()))
-
-ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.")]
 
 
 @app.operation(

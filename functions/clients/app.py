@@ -5,17 +5,24 @@ Read-only: its role can Query the table, nothing else.
 
 import advisor_book.coldstart as coldstart  # first: no garbage collection during init
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import clients, config
 from advisor_book.auth import ADVISORS_TOO
-from advisor_book.http import NextToken, PageLimit, caller, create_app, documented, resolve
-from advisor_book.models import ID_PATTERN, AssignmentHistoryPage, ClientDetail
+from advisor_book.http import (
+    ClientId,
+    NextToken,
+    PageLimit,
+    caller,
+    create_app,
+    documented,
+    resolve,
+)
+from advisor_book.models import AssignmentHistoryPage, ClientDetail
 from advisor_book.store.book import BookStore
 
 logger = Logger()
@@ -24,8 +31,6 @@ app = create_app(logger)
 settings = config.Settings.from_environment()
 book = BookStore(config.table(settings))
 cursors = config.cursor_codec(settings)
-
-ClientId = Annotated[str, Path(pattern=ID_PATTERN, description="The client's id.")]
 
 
 @app.operation(

@@ -5,13 +5,21 @@ import advisor_book.coldstart as coldstart  # first: no garbage collection durin
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import config, imports
 from advisor_book.auth import ADMINS_ONLY
-from advisor_book.http import NextToken, PageLimit, caller, create_app, documented, resolve
+from advisor_book.http import (
+    ImportId,
+    NextToken,
+    PageLimit,
+    caller,
+    create_app,
+    documented,
+    resolve,
+)
 from advisor_book.models import ImportPage, ImportStatus
 from advisor_book.store.imports import ImportStore
 
@@ -54,7 +62,7 @@ def list_imports(
     responses=documented("The import's report."),
 )
 def get_import(
-    import_id: Annotated[str, Path(pattern=r"^imp-[0-9a-f]{24}$", description="The import's id.")],
+    import_id: ImportId,
 ) -> ImportStatus:
     return imports.import_status(store, import_id)
 

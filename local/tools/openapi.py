@@ -52,6 +52,18 @@ def _placeholder_refs() -> dict[str, str]:
     return {name: f"placeholder-{name}" for name in template.load()["Resources"]}
 
 
+def declared_operations() -> dict[str, set[tuple[str, str]]]:
+    """Each function's declared routes, (method, path), as its resolver registered them: the
+    one declaration the template's routes are checked against."""
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    declared = {}
+    for function in template.functions().values():
+        if function.routes:
+            module, _ = load_handler(function.logical_id, _placeholder_refs())
+            declared[function.logical_id] = set(module.app.access)
+    return declared
+
+
 def generate() -> str:
     """The whole API's document as formatted JSON."""
     from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge

@@ -1,5 +1,5 @@
-"""The sample events in events/ (`make events`), one per API route and one S3 upload, for
-`sam local invoke` on a machine with Docker.
+"""The sample events in events/ (`make events`), one per operation of the OpenAPI document, a
+few more, and one S3 upload, for `sam local invoke` and `make invoke`.
 
     python -m local.tools.sample_events
 
@@ -9,39 +9,64 @@ check that the committed files are current.
 """
 
 import json
+import re
 from typing import Any
 
 from local.harness.events import ADMIN_CLAIMS, api_event, s3_put_event, user_claims
 from local.harness.template import ROOT
 
 EVENTS = ROOT / "events"
-
-
-def _json_body(value: Any) -> str:
-    return json.dumps(value)
+OPENAPI_DOCUMENT = ROOT / "functions" / "docs" / "openapi.json"
 
 
 SAMPLE_BUCKET = "advisor-book-seed"
 
-SAMPLES: dict[str, dict[str, Any]] = {
-    "list_advisors.json": api_event("GET", "/advisors", claims=ADMIN_CLAIMS),
+
+def _snake_case(operation_id: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation_id).lower()
+
+
+def _example(schema: dict[str, Any], components: dict[str, Any]) -> Any:
+    """A schema's first example, following a $ref to the component it names."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema["examples"][0]
+
+
+def operation_samples() -> dict[str, dict[str, Any]]:
+    """One admin's event per operation of the OpenAPI document (named by its operationId),
+    its path parameters and body the document's own examples: a route added to the API gets
+    its sample from its declaration."""
+    document = json.loads(OPENAPI_DOCUMENT.read_text())
+    components = document.get("components", {}).get("schemas", {})
+    samples = {}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            parameters = {
+                p["name"]: _example(p["schema"], components)
+                for p in operation.get("parameters", [])
+                if p["in"] == "path"
+            }
+            content = operation.get("requestBody", {}).get("content", {})
+            body = content.get("application/json", {}).get("schema")
+            samples[f"{_snake_case(operation['operationId'])}.json"] = api_event(
+                method.upper(),
+                path,
+                path_parameters=parameters,
+                headers={"Content-Type": ["application/json"]} if body else None,
+                body=json.dumps(_example(body, components)) if body else None,
+                claims=ADMIN_CLAIMS,
+            )
+    return samples
+
+
+# Samples beyond one per operation: a filtered listing, an advisor's view, the two public
+# documentation routes (not in the document), and a seed-file upload.
+EXTRA_SAMPLES: dict[str, dict[str, Any]] = {
     "list_advisors_by_focus_area.json": api_event(
         "GET",
         "/advisors",
         query={"focus_area": ["retirement planning"], "limit": ["5"]},
-        claims=ADMIN_CLAIMS,
-    ),
-    "get_advisor.json": api_event(
-        "GET",
-        "/advisors/{advisor_id}",
-        path_parameters={"advisor_id": "adv-001"},
-        claims=ADMIN_CLAIMS,
-    ),
-    "list_advisor_clients.json": api_event(
-        "GET",
-        "/advisors/{advisor_id}/clients",
-        path_parameters={"advisor_id": "adv-001"},
-        query={"limit": ["10"]},
         claims=ADMIN_CLAIMS,
     ),
     "list_advisor_clients_as_advisor.json": api_event(
@@ -50,47 +75,17 @@ SAMPLES: dict[str, dict[str, Any]] = {
         path_parameters={"advisor_id": "adv-001"},
         claims=user_claims("adv-001", ["advisor"], advisor_id="adv-001"),
     ),
-    "get_client.json": api_event(
-        "GET",
-        "/clients/{client_id}",
-        path_parameters={"client_id": "cli-0001"},
-        claims=ADMIN_CLAIMS,
-    ),
-    "list_assignment_history.json": api_event(
-        "GET",
-        "/clients/{client_id}/assignments",
-        path_parameters={"client_id": "cli-0001"},
-        claims=ADMIN_CLAIMS,
-    ),
-    "assign_advisor.json": api_event(
-        "PUT",
-        "/clients/{client_id}/advisor",
-        path_parameters={"client_id": "cli-0001"},
-        headers={"Content-Type": ["application/json"]},
-        body=_json_body({"advisor_id": "adv-001"}),
-        claims=ADMIN_CLAIMS,
-    ),
-    "unassign_advisor.json": api_event(
-        "DELETE",
-        "/clients/{client_id}/advisor",
-        path_parameters={"client_id": "cli-0001"},
-        claims=ADMIN_CLAIMS,
-    ),
-    "list_imports.json": api_event(
-        "GET", "/imports", query={"key": ["data.json"]}, claims=ADMIN_CLAIMS
-    ),
-    "get_import.json": api_event(
-        "GET",
-        "/imports/{import_id}",
-        path_parameters={"import_id": "imp-000000000000000000000000"},
-        claims=ADMIN_CLAIMS,
-    ),
     "get_openapi_document.json": api_event("GET", "/openapi.json"),
     "get_swagger_ui.json": api_event("GET", "/swagger"),
     "s3_seed_uploaded.json": s3_put_event(
         SAMPLE_BUCKET, "data.json", etag="d41d8cd98f00b204e9800998ecf8427e"
     ),
 }
+
+
+def samples() -> dict[str, dict[str, Any]]:
+    return {**operation_samples(), **EXTRA_SAMPLES}
+
 
 _STABLE = {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "requestTimeEpoch": 1767225600000}
 
@@ -114,7 +109,7 @@ def render(event: dict[str, Any]) -> str:
 
 def write_samples() -> None:
     EVENTS.mkdir(exist_ok=True)
-    for name, event in SAMPLES.items():
+    for name, event in samples().items():
         (EVENTS / name).write_text(render(event))
 
 

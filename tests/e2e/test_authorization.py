@@ -8,6 +8,7 @@ public routes, and every documented operation and undeclared method refused with
 import base64
 import gzip
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from botocore.exceptions import ClientError
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from local.harness import template
 from local.stack.cognito import LOCAL_PASSWORD
 from tests.e2e.conftest import LocalStack
 
@@ -42,6 +44,23 @@ MATRIX: list[tuple[str, str, Any, tuple[int, int, int, int, int]]] = [
     ("GET", "/imports", None, (200, 403, 403, 401, 401)),
     ("GET", "/imports/imp-000000000000000000000000", None, (404, 403, 403, 401, 401)),
 ]
+
+
+def test_the_matrix_covers_every_route_that_needs_a_token() -> None:
+    """Each route behind the authorizer has a row, matched by its resource's pattern."""
+    guarded = [r for r in template.routes() if r.user_pool and r.method != "ANY"]
+
+    def route_of(method: str, path: str) -> tuple[str, str]:
+        (found,) = [
+            (r.method, r.path)
+            for r in guarded
+            if r.method == method and re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", r.path), path)
+        ]
+        return found
+
+    assert {route_of(method, path) for method, path, *_ in MATRIX} == {
+        (r.method, r.path) for r in guarded
+    }
 
 
 def _segments(token: str) -> list[bytes]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from local.harness import template
 from local.harness.events import ADMIN_CLAIMS, user_claims
 from tests.conftest import HttpResponse
 
@@ -90,6 +91,14 @@ def books(seeded: dict[str, Any], api: Api) -> None:
             client_id=client_id,
         )
         assert response.status == 200
+
+
+def test_the_matrix_covers_every_route_that_needs_a_token() -> None:
+    """A route added to the API cannot miss its row: the matrix is checked against the
+    template, where routes are declared."""
+    guarded = {(r.method, r.path) for r in template.routes() if r.user_pool and r.method != "ANY"}
+
+    assert {(method, resource) for method, resource, *_ in MATRIX} == guarded
 
 
 @pytest.mark.usefixtures("books")

@@ -8,8 +8,10 @@ import boto3
 import pytest
 
 from local.harness import template
-from local.tools.sample_events import EVENTS, SAMPLE_BUCKET, SAMPLES, render
+from local.tools.sample_events import EVENTS, SAMPLE_BUCKET, render, samples
 from tests.conftest import ROOT
+
+SAMPLES = samples()
 
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 ROUTES = {(r.method, r.path): r.function for r in template.routes() if r.method != "ANY"}

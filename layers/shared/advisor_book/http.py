@@ -15,7 +15,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -31,7 +31,7 @@ from advisor_book.errors import (
     NotFoundError,
     UnsupportedMediaTypeError,
 )
-from advisor_book.models import ErrorBody, ErrorCode, ErrorDetail
+from advisor_book.models import ID_PATTERN, ErrorBody, ErrorCode, ErrorDetail
 
 _STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, ErrorCode]] = {
     NotFoundError: (HTTPStatus.NOT_FOUND, "not_found"),
@@ -45,6 +45,22 @@ _STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, ErrorCode]] = {
 }
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
+
+# Path parameters; their examples name records of data.json and make the sample events.
+AdvisorId = Annotated[
+    str, Path(pattern=ID_PATTERN, description="The advisor's id.", examples=["adv-001"])
+]
+ClientId = Annotated[
+    str, Path(pattern=ID_PATTERN, description="The client's id.", examples=["cli-0001"])
+]
+ImportId = Annotated[
+    str,
+    Path(
+        pattern=r"^imp-[0-9a-f]{24}$",
+        description="The import's id.",
+        examples=["imp-000000000000000000000000"],
+    ),
+]
 
 # Query parameters every paginated listing takes.
 PageLimit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.")]
