@@ -99,17 +99,13 @@ def _verdict(passed: bool) -> str:
     return "PASS" if passed else "MISS"
 
 
-def table(
-    results: dict[str, Any],
-    operations: dict[str, dict[str, int]],
-    rss_sizes: tuple[int, int],
-) -> str:
-    """The figures as a Markdown table, each target beside its figure with PASS or MISS."""
-    rows: list[tuple[str, str, str, str]] = []
-    cold = results["cold_import"]
-    rows.append(
+Row = tuple[str, str, str, str]
+
+
+def _cold_rows(cold: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = [
         ("cold import: baseline (boto3 + 1 DynamoDB client)", f"{cold['baseline_ms']} ms", "", "")
-    )
+    ]
     for name, figure in cold["functions"].items():
         rows.append(
             (
@@ -119,7 +115,12 @@ def table(
                 _verdict(figure["ratio"] <= MAX_COLD_RATIO),
             )
         )
-    for name, count in results["ddb_requests"].items():
+    return rows
+
+
+def _request_rows(counts: dict[str, int], operations: dict[str, dict[str, int]]) -> list[Row]:
+    rows: list[Row] = []
+    for name, count in counts.items():
         calls = ", ".join(f"{op} x{n}" if n > 1 else op for op, n in operations[name].items())
         limit = 1 if name in READS else 2
         rows.append(
@@ -130,20 +131,14 @@ def table(
                 _verdict(count <= limit),
             )
         )
-    figures = results["ingest"]
-    rows += [
-        (
-            f"ingest: handler, {figures['clients']:,} clients",
-            f"{figures['records_per_s']} rec/s",
-            "",
-            "",
-        ),
-        (
-            f"ingest: PutItem loop, {figures['clients']:,} clients",
-            f"{figures['baseline_records_per_s']} rec/s",
-            "",
-            "",
-        ),
+    return rows
+
+
+def _ingest_rows(figures: dict[str, Any], rss_sizes: tuple[int, int]) -> list[Row]:
+    clients = f"{figures['clients']:,} clients"
+    return [
+        (f"ingest: handler, {clients}", f"{figures['records_per_s']} rec/s", "", ""),
+        (f"ingest: PutItem loop, {clients}", f"{figures['baseline_records_per_s']} rec/s", "", ""),
         (
             "ingest: speedup",
             f"{figures['speedup']}",
@@ -169,16 +164,18 @@ def table(
             _verdict(figures["rss_ratio"] <= MAX_RSS_RATIO),
         ),
     ]
-    assigned = results["assignments"]
-    for book in (assigned["small"], assigned["large"]):
-        rows.append(
-            (
-                f"assignment latency, local emulator: {book['clients']:,} clients",
-                f"p50 {book['p50_ms']} ms, p99 {book['p99_ms']} ms",
-                "",
-                "",
-            )
+
+
+def _assignment_rows(assigned: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = [
+        (
+            f"assignment latency, local emulator: {book['clients']:,} clients",
+            f"p50 {book['p50_ms']} ms, p99 {book['p99_ms']} ms",
+            "",
+            "",
         )
+        for book in (assigned["small"], assigned["large"])
+    ]
     rows.append(
         (
             "assignment latency: p50 ratio, large book to small",
@@ -187,6 +184,21 @@ def table(
             _verdict(assigned["p50_ratio"] <= MAX_ASSIGN_RATIO),
         )
     )
+    return rows
+
+
+def table(
+    results: dict[str, Any],
+    operations: dict[str, dict[str, int]],
+    rss_sizes: tuple[int, int],
+) -> str:
+    """The figures as a Markdown table, each target beside its figure with PASS or MISS."""
+    rows = [
+        *_cold_rows(results["cold_import"]),
+        *_request_rows(results["ddb_requests"], operations),
+        *_ingest_rows(results["ingest"], rss_sizes),
+        *_assignment_rows(results["assignments"]),
+    ]
     for route, latency in results["latency_ms"].items():
         rows.append(
             (
@@ -197,14 +209,8 @@ def table(
             )
         )
     layer = results["layer_zip_mb"]
-    rows.append(
-        (
-            "layer zip (.aws-sam/build/SharedLayer)",
-            "not built (run sam build)" if layer is None else f"{layer} MB",
-            "report",
-            "",
-        )
-    )
+    built = "not built (run sam build)" if layer is None else f"{layer} MB"
+    rows.append(("layer zip (.aws-sam/build/SharedLayer)", built, "report", ""))
     lines = ["| figure | value | target | |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return "\n".join(lines)

@@ -15,6 +15,16 @@ from typing import Any
 from urllib.parse import quote_plus
 
 
+def _wire_body(body: bytes | str | None) -> tuple[str | None, bool]:
+    """The event's body and isBase64Encoded: text as it is, bytes base64 unless UTF-8."""
+    if not isinstance(body, bytes):
+        return body, False
+    try:
+        return body.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return base64.b64encode(body).decode("ascii"), True
+
+
 def api_event(
     method: str,
     resource: str,
@@ -43,15 +53,7 @@ def api_event(
     headers = {"Accept": ["application/json"], **(headers or {})}
     if claims is not None and not any(name.lower() == "authorization" for name in headers):
         headers["Authorization"] = [unverified_token(claims)]
-    encoded = isinstance(body, bytes)
-    if isinstance(body, bytes):
-        try:
-            body_text: str | None = body.decode("utf-8")
-            encoded = False
-        except UnicodeDecodeError:
-            body_text = base64.b64encode(body).decode("ascii")
-    else:
-        body_text = body
+    body_text, encoded = _wire_body(body)
     event: dict[str, Any] = {
         "resource": resource,
         "path": path,
