@@ -57,9 +57,20 @@ lint: install ## ruff, ruff format --check, mypy, cfn-lint and sam validate --li
 	$(SAM_BIN)/cfn-lint template.yaml
 	$(SAM_BIN)/sam validate --lint --template-file template.yaml
 
+.PHONY: check
+check: $(VENV)/.installed ## The fast loop: lint, types, unit and integration tests without the local stack
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy functions layers/shared tests local bench
+	$(BIN)/pytest -q -n auto -m "not e2e and not slow"
+
 .PHONY: test
-test: lint ## Lint, type-check, validate the template and run every test
-	$(BIN)/pytest
+test: lint ## Lint, type-check, validate the template and run every test, with coverage
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest -n auto -m "not e2e"
+	$(BIN)/coverage run -m pytest -m e2e
+	@$(BIN)/coverage combine --quiet; rm -f .coverage.*  # what a killed process left half-written
+	$(BIN)/coverage report
 
 .PHONY: run
 run: $(VENV)/.installed ## Run the API on 127.0.0.1:3000 over a local AWS emulator, with data.json imported
@@ -87,5 +98,5 @@ openapi: $(VENV)/.installed ## Regenerate functions/docs/openapi.json from the r
 
 .PHONY: clean
 clean: ## Remove virtual environments, build output and caches
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.*
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

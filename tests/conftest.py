@@ -1,18 +1,28 @@
-"""Fixtures shared by every test: AWS under moto, the table built from template.yaml, the
-handlers loaded as Lambda loads them, and the seed data imported through the real ingest.
+"""Fixtures shared by every test: AWS under moto, the resources of template.yaml, the handlers
+loaded as Lambda loads them, and the seed data imported through the real ingest.
+
+Each test gets a moto account of its own, holding what the template declares but its user pool
+(only the local stack's gateway verifies tokens; here the tests hand the handlers their claims).
+The tests of a module marked `shared_book` share one account instead, built once for the module
+(its `book_arrangement` on top of data.json); a test there that changes anything must be marked
+`writes`, and the book is built again after it.
 """
 
+import io
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 from botocore.client import BaseClient
 from moto import mock_aws
+from moto.core.config import DefaultConfig
+from moto.core.models import MockAWS
 
 from advisor_book.ingest import importer
 from advisor_book.models import ImportStatus
@@ -29,6 +39,9 @@ from local.harness.iam import Deployment, RoleAudit
 from local.harness.provision import provision
 from local.harness.runtime import LambdaContext, load_handler
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT = Deployment()
 REGION = DEPLOYMENT.region
@@ -36,6 +49,20 @@ REGION = DEPLOYMENT.region
 BUCKET = DEPLOYMENT.bucket_name("SeedBucket")
 # The local stack's name for it, which stands for the deployed one.
 LOCAL_BUCKET = "advisor-book-seed"
+# moto starts a new boto3 session for each account unless told not to, and a client of a new
+# session loads its service's model again (a fifth of a second for DynamoDB's).
+MOTO_CONFIG: DefaultConfig = {"core": {"reset_boto3_session": False}}
+# Requests that change nothing in AWS, by the start of their operation's name.
+READS = ("Get", "List", "Describe", "Query", "Scan", "BatchGet", "TransactGet", "Head")
+
+
+@pytest.fixture(scope="session")
+def boto3_session() -> None:
+    """One default boto3 session for the whole run, with credentials that could never reach
+    AWS, whatever the environment holds."""
+    boto3.setup_default_session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+    )
 
 
 @pytest.fixture(scope="session")
@@ -47,9 +74,12 @@ def emulator_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def emulated(emulator_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Everything template.yaml declares, created in the emulator process (reset first), with
-    this process and the ones it starts pointed at it; logical id -> what !Ref gives."""
+def emulated(
+    emulator_url: str, boto3_session: None, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """The template's resources (but its user pool), created in the emulator process (reset
+    first), with this process and the ones it starts pointed at it; logical id -> what !Ref
+    gives."""
     reset(emulator_url)
     for name, value in {
         "AWS_ENDPOINT_URL": emulator_url,
@@ -61,28 +91,117 @@ def emulated(emulator_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, st
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    return provision(LOCAL_BUCKET)
+    return provision(LOCAL_BUCKET, user_pools=False)
+
+
+# --- moto accounts: the test's own, or its module's shared book ----------------------------
+
+
+@contextmanager
+def moto_account() -> Iterator[MockAWS]:
+    """An empty moto account until the block ends, this process's environment holding
+    credentials that could never reach AWS; yields moto's mock (`reset()` empties it)."""
+    with pytest.MonkeyPatch.context() as environment:
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+        }.items():
+            environment.setenv(name, value)
+        with mock_aws(config=MOTO_CONFIG) as account:
+            yield account
+
+
+def in_shared_book(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("shared_book") is not None
+
+
+class SharedBook:
+    """A shared_book module's account: the template's resources (but its user pool), data.json
+    and the module's `book_arrangement`, built once for all the module's tests and again after
+    each test that changed it."""
+
+    def __init__(
+        self, account: MockAWS, seed: "Seed", arrangement: Callable[["Stores"], None]
+    ) -> None:
+        self._account = account
+        self._seed = seed
+        self._arrangement = arrangement
+        self.build()
+
+    def build(self) -> None:
+        self._account.reset()
+        self.resources = provision(BUCKET, user_pools=False)
+        self._seed.into(self.resources["BookTable"])
+        self._arrangement(Stores.over(Table(boto3.client("dynamodb"), self.resources["BookTable"])))
+
+
+@pytest.fixture(scope="module")
+def book_arrangement() -> Callable[["Stores"], None]:
+    """What a shared_book module's book holds beyond data.json (a module overrides it)."""
+    return lambda _stores: None
+
+
+@pytest.fixture(scope="module")
+def shared_book(
+    boto3_session: None, seed: "Seed", book_arrangement: Callable[["Stores"], None]
+) -> Iterator[SharedBook]:
+    with moto_account() as account:
+        yield SharedBook(account, seed, book_arrangement)
+
+
+class WriteWatch:
+    """The requests that may change something (all but reads), made while it is installed."""
+
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+
+    def api_call(self) -> Callable[..., Any]:
+        """A stand-in for botocore's `BaseClient._make_api_call` that notes each write."""
+        call = BaseClient._make_api_call  # type: ignore[attr-defined]  # private: no stubs
+
+        def watched(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+            if not operation.startswith(READS):
+                self.writes.append(f"{client.meta.service_model.service_name}:{operation}")
+            return call(client, operation, params)
+
+        return watched
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A fresh moto account for each test, with credentials that could never reach AWS."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
+def aws(request: pytest.FixtureRequest, boto3_session: None) -> Iterator[None]:
+    """The test's moto account: a fresh one, or its shared_book module's."""
+    if in_shared_book(request):
+        request.getfixturevalue("shared_book")
+        yield
+        return
+    with moto_account():
         yield
 
 
 @pytest.fixture
-def resources(aws: None) -> dict[str, str]:
-    """Everything template.yaml declares, created in moto; logical id -> what !Ref gives."""
-    return provision(BUCKET)
+def resources(
+    request: pytest.FixtureRequest, aws: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    """The template's resources (but its user pool) in the test's account; logical id -> what
+    !Ref gives. In a shared_book module, a test not marked `writes` that makes a request that
+    may change something (it, or its fixtures) fails; the book is built again after it."""
+    if not in_shared_book(request):
+        yield provision(BUCKET, user_pools=False)
+        return
+    book: SharedBook = request.getfixturevalue("shared_book")
+    if request.node.get_closest_marker("writes"):
+        yield book.resources
+        book.build()
+        return
+    watch = WriteWatch()
+    monkeypatch.setattr(BaseClient, "_make_api_call", watch.api_call())
+    yield book.resources
+    if writes := list(watch.writes):
+        book.build()
+        pytest.fail(f"a test of a shared_book module not marked `writes` made {writes}")
 
 
 @pytest.fixture
@@ -128,9 +247,10 @@ def stores(table: str) -> Stores:
     return Stores.over(Table(boto3.client("dynamodb"), table))
 
 
-def stream_of(document: Any) -> Any:
-    import io
+# --- seed data -----------------------------------------------------------------------------
 
+
+def stream_of(document: Any) -> Any:
     return io.BytesIO(
         json.dumps(document).encode() if not isinstance(document, bytes) else document
     )
@@ -149,31 +269,73 @@ class LambdaTime:
         return 900_000 if self.calls_left >= 0 else 1_000
 
 
+def import_document(stores: Stores, document: Any) -> ImportStatus:
+    """Import a seed document (a dict, or raw bytes) through the real streaming ingest, as a
+    new S3 object."""
+    job = importer.ImportJob(bucket=BUCKET, key=f"seed-{uuid.uuid4().hex}.json", version="v1")
+    return importer.run_import(
+        stores.imports,
+        stores.ingest,
+        job,
+        lambda: stream_of(document),
+        owner="test",
+        remaining_ms=LambdaTime().remaining_ms,
+        continue_later=lambda _: None,
+    )
+
+
+class Seed:
+    """data.json as the real ingest imports it: into the first table of the run that asks for
+    it; every later table gets a copy of the items that import wrote, the same book for a
+    fraction of the requests."""
+
+    TEXT = (ROOT / "data.json").read_text()
+
+    def __init__(self) -> None:
+        self._items: list[Any] | None = None
+
+    @classmethod
+    def document(cls) -> dict[str, Any]:
+        """data.json, a copy of its own to read or change."""
+        document: dict[str, Any] = json.loads(cls.TEXT)
+        return document
+
+    def into(self, table: str) -> None:
+        db = boto3.client("dynamodb")
+        if self._items is None:
+            status = import_document(Stores.over(Table(db, table)), self.document())
+            assert status.status == "SUCCEEDED"
+            pages = db.get_paginator("scan").paginate(TableName=table)
+            self._items = [item for page in pages for item in page["Items"]]
+            return
+        for start in range(0, len(self._items), 25):
+            batch: list[WriteRequestTypeDef] = [
+                {"PutRequest": {"Item": item}} for item in self._items[start : start + 25]
+            ]
+            assert not db.batch_write_item(RequestItems={table: batch})["UnprocessedItems"]
+
+
+@pytest.fixture(scope="session")
+def seed() -> Seed:
+    return Seed()
+
+
 @pytest.fixture
 def load_seed(stores: Stores) -> Callable[[Any], ImportStatus]:
     """Import a seed document (a dict, or raw bytes) through the real streaming ingest, as a
     new S3 object each time."""
-
-    def load(document: Any) -> ImportStatus:
-        job = importer.ImportJob(bucket=BUCKET, key=f"seed-{uuid.uuid4().hex}.json", version="v1")
-        return importer.run_import(
-            stores.imports,
-            stores.ingest,
-            job,
-            lambda: stream_of(document),
-            owner="test",
-            remaining_ms=LambdaTime().remaining_ms,
-            continue_later=lambda _: None,
-        )
-
-    return load
+    return lambda document: import_document(stores, document)
 
 
 @pytest.fixture
-def seeded(load_seed: Callable[[Any], ImportStatus]) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((ROOT / "data.json").read_text())
-    assert load_seed(document).status == "SUCCEEDED"
-    return document
+def seeded(request: pytest.FixtureRequest, table: str, seed: Seed) -> dict[str, Any]:
+    """data.json, imported into the test's table (in a shared_book module, it is there)."""
+    if not in_shared_book(request):
+        seed.into(table)
+    return seed.document()
+
+
+# --- the functions, as Lambda and API Gateway run them ---------------------------------------
 
 
 @dataclass

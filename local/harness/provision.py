@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 SEED_BUCKET = "SeedBucket"
 
 
-def provision(seed_bucket_name: str) -> dict[str, str]:
-    """Create every table, bucket, secret, queue and user pool of the template; returns their
-    !Ref values."""
+def provision(seed_bucket_name: str, *, user_pools: bool = True) -> dict[str, str]:
+    """Create every table, bucket, secret, queue and (unless `user_pools` is false) user pool of
+    the template; returns their !Ref values."""
     refs: dict[str, str] = {}
     dynamodb = boto3.client("dynamodb")
     for logical_id in template.resources_of_type("AWS::DynamoDB::Table"):
@@ -60,7 +60,8 @@ def provision(seed_bucket_name: str) -> dict[str, str]:
             sqs.set_queue_attributes(
                 QueueUrl=refs[logical_id], Attributes={"RedrivePolicy": json.dumps(redrive)}
             )
-    refs.update(provision_user_pools())
+    if user_pools:
+        refs.update(provision_user_pools())
     return refs
 
 

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -25,6 +26,15 @@ READY_WITHIN_SECONDS = 120
 # stopped answering altogether should fail a test.
 REQUEST_TIMEOUT = 300
 TABLE = "BookTable"  # the local stack names each table by its logical id
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e is marked e2e, so that `-m "not e2e"` leaves them out."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.e2e)
 
 
 def free_port() -> int:

@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import HttpResponse
 
+pytestmark = pytest.mark.shared_book
+
 Api = Callable[..., HttpResponse]
 
 
@@ -71,6 +73,7 @@ def test_pages_follow_next_token_without_gaps_or_repeats(api: Api, seeded: dict[
     assert seen == sorted(a["id"] for a in seeded["financial_advisors"])
 
 
+@pytest.mark.writes
 def test_a_full_advisor_leaves_the_available_listing(api: Api, seeded: dict[str, Any]) -> None:
     for client_id in ("cli-0001", "cli-0002", "cli-0003"):
         assert (
@@ -162,6 +165,7 @@ def test_malformed_advisor_id_is_a_validation_error(api: Api, seeded: dict[str, 
     assert response.status == 422
 
 
+@pytest.mark.writes
 def test_advisor_clients_list_each_client_with_its_exact_total(
     api: Api, seeded: dict[str, Any]
 ) -> None:
@@ -192,6 +196,7 @@ def test_advisor_clients_list_each_client_with_its_exact_total(
     assert assets == sum(Decimal(i["total_value"]) for i in response.body["items"])
 
 
+@pytest.mark.writes
 def test_advisor_clients_paginate(api: Api, seeded: dict[str, Any]) -> None:
     chosen = [f"cli-00{n:02d}" for n in range(11, 18)]
     for client_id in chosen:
@@ -214,6 +219,7 @@ def test_advisor_clients_paginate(api: Api, seeded: dict[str, Any]) -> None:
     assert second.body["next_token"] is None
 
 
+@pytest.mark.writes
 def test_a_next_token_from_another_advisor_is_a_bad_request(
     api: Api, seeded: dict[str, Any]
 ) -> None:

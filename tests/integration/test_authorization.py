@@ -2,7 +2,7 @@
 is, another advisor, no identity and a malformed one.
 
 The events carry the claims API Gateway's Cognito authorizer would pass. adv-001's book holds
-cli-0001 (assigned by the admin first); adv-002 is another advisor with a book of its own.
+cli-0001; adv-002 is another advisor with a book of its own (the module's `book_arrangement`).
 """
 
 from collections.abc import Callable
@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 
+from advisor_book import assignments
 from local.harness import template
 from local.harness.events import ADMIN_CLAIMS, user_claims
-from tests.conftest import HttpResponse
+from tests.conftest import HttpResponse, Stores
+
+pytestmark = pytest.mark.shared_book
 
 Api = Callable[..., HttpResponse]
 
@@ -73,24 +76,29 @@ MATRIX: list[tuple[str, str, dict[str, str], Any, tuple[int, int, int, int, int]
 
 CASES = [
     pytest.param(
-        method, resource, params, body, caller, statuses[i], id=f"{method} {resource} as {caller}"
+        method,
+        resource,
+        params,
+        body,
+        caller,
+        statuses[i],
+        id=f"{method} {resource} as {caller}",
+        marks=[pytest.mark.writes] if method != "GET" and statuses[i] < 400 else [],
     )
     for method, resource, params, body, statuses in MATRIX
     for i, caller in enumerate(CALLERS)
 ]
 
 
-@pytest.fixture
-def books(seeded: dict[str, Any], api: Api) -> None:
+@pytest.fixture(scope="module")
+def book_arrangement() -> Callable[[Stores], None]:
     """adv-001 holds cli-0001; adv-002 holds cli-0004."""
-    for client_id, advisor_id in (("cli-0001", "adv-001"), ("cli-0004", "adv-002")):
-        response = api(
-            "PUT",
-            "/clients/{client_id}/advisor",
-            body={"advisor_id": advisor_id},
-            client_id=client_id,
-        )
-        assert response.status == 200
+
+    def assign_books(stores: Stores) -> None:
+        for client_id, advisor_id in (("cli-0001", "adv-001"), ("cli-0004", "adv-002")):
+            assignments.assign(stores.assignments, client_id, advisor_id)
+
+    return assign_books
 
 
 def test_the_matrix_covers_every_route_that_needs_a_token() -> None:
@@ -101,7 +109,6 @@ def test_the_matrix_covers_every_route_that_needs_a_token() -> None:
     assert {(method, resource) for method, resource, *_ in MATRIX} == guarded
 
 
-@pytest.mark.usefixtures("books")
 @pytest.mark.parametrize(("method", "resource", "params", "body", "caller", "status"), CASES)
 def test_each_role_gets_what_its_rules_allow(
     api: Api,
@@ -120,7 +127,6 @@ def test_each_role_gets_what_its_rules_allow(
         assert response.body["error"]["code"] == expected_code
 
 
-@pytest.mark.usefixtures("books")
 def test_another_advisors_client_is_answered_exactly_as_an_unknown_one(api: Api) -> None:
     """No probing: the 404 for a client that exists elsewhere is the 404 for no client."""
     theirs = api("GET", "/clients/{client_id}", claims=OWN, client_id="cli-0004")
@@ -135,7 +141,6 @@ def test_another_advisors_client_is_answered_exactly_as_an_unknown_one(api: Api)
     assert their_book.body["error"]["message"] == "advisor adv-002 not found"
 
 
-@pytest.mark.usefixtures("books")
 def test_an_advisor_sees_exactly_their_own_clients(api: Api) -> None:
     listed = api("GET", "/advisors/{advisor_id}/clients", claims=OWN, advisor_id="adv-001")
     unassigned = api("GET", "/clients/{client_id}", claims=OWN, client_id="cli-0002")
@@ -144,7 +149,7 @@ def test_an_advisor_sees_exactly_their_own_clients(api: Api) -> None:
     assert unassigned.status == 404
 
 
-@pytest.mark.usefixtures("books")
+@pytest.mark.writes
 def test_a_client_moved_away_leaves_the_advisors_book_and_history(api: Api) -> None:
     api(
         "PUT",

@@ -6,8 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 import boto3
+import pytest
 
 from tests.conftest import HttpResponse
+
+pytestmark = pytest.mark.shared_book
 
 Api = Callable[..., HttpResponse]
 
@@ -32,6 +35,7 @@ def test_client_has_accounts_exact_total_and_no_advisor(api: Api, seeded: dict[s
     assert body["total_value"] == f"{expected:.2f}"
 
 
+@pytest.mark.writes
 def test_client_names_its_advisor_once_assigned(api: Api, seeded: dict[str, Any]) -> None:
     api("PUT", "/clients/{client_id}/advisor", body={"advisor_id": "adv-005"}, client_id="cli-0009")
 
@@ -65,6 +69,7 @@ def history(api: Api, client_id: str, **query: str) -> HttpResponse:
     return api("GET", "/clients/{client_id}/assignments", client_id=client_id, query=query)
 
 
+@pytest.mark.writes
 def test_history_lists_every_change_newest_first(api: Api, seeded: dict[str, Any]) -> None:
     for advisor_id in ("adv-001", "adv-002"):
         api(
@@ -87,6 +92,7 @@ def test_history_lists_every_change_newest_first(api: Api, seeded: dict[str, Any
     assert response.body["next_token"] is None
 
 
+@pytest.mark.writes
 def test_history_paginates_and_its_token_is_bound_to_the_client(
     api: Api, seeded: dict[str, Any]
 ) -> None:
@@ -137,6 +143,7 @@ def test_accounts_are_stored_as_one_exact_json_attribute(
     ]
 
 
+@pytest.mark.writes
 def test_a_profile_with_accounts_as_a_list_of_maps_is_still_read(
     api: Api, seeded: dict[str, Any], table: str
 ) -> None:

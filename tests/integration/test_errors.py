@@ -9,6 +9,8 @@ import pytest
 from advisor_book.store.book import BookStore
 from local.harness.events import ADMIN_CLAIMS, api_event
 
+pytestmark = pytest.mark.shared_book
+
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 
 

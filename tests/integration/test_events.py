@@ -13,6 +13,8 @@ from tests.conftest import ROOT
 
 SAMPLES = samples()
 
+pytestmark = pytest.mark.shared_book
+
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 ROUTES = {(r.method, r.path): r.function for r in template.routes() if r.method != "ANY"}
 API_SAMPLES = sorted(name for name, event in SAMPLES.items() if "httpMethod" in event)
@@ -28,7 +30,15 @@ def test_every_committed_event_has_a_builder() -> None:
     assert {p.name for p in EVENTS.glob("*.json")} == set(SAMPLES)
 
 
-@pytest.mark.parametrize("name", API_SAMPLES)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name, marks=[pytest.mark.writes] if SAMPLES[name]["httpMethod"] != "GET" else []
+        )
+        for name in API_SAMPLES
+    ],
+)
 def test_api_event_is_served_by_its_function(
     functions: Functions, seeded: dict[str, Any], name: str
 ) -> None:
@@ -45,6 +55,7 @@ def test_every_route_has_a_sample_event() -> None:
     assert covered == set(ROUTES)
 
 
+@pytest.mark.writes
 def test_s3_event_imports_the_seed_file_it_names(functions: Functions, seed_bucket: str) -> None:
     """The sample names the local stack's bucket; here the bucket has its deployed name, the
     only one the ingest role may read."""

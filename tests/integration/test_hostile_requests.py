@@ -9,6 +9,8 @@ import pytest
 from local.harness.events import ADMIN_CLAIMS, api_event, unverified_token, user_claims
 from tests.conftest import HttpResponse
 
+pytestmark = pytest.mark.shared_book
+
 Api = Callable[..., HttpResponse]
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 ASSIGN = "/clients/{client_id}/advisor"
@@ -66,6 +68,7 @@ def test_a_number_of_thousands_of_digits_is_a_validation_error(
     assert answer["error"]["code"] == "validation_error"
 
 
+@pytest.mark.writes
 @pytest.mark.parametrize(
     "content_type",
     ["APPLICATION/JSON", "Application/Json; Charset=UTF-8", " application/json "],
@@ -94,6 +97,7 @@ def test_an_id_is_matched_in_full(api: Api, seeded: dict[str, Any], client_id: s
     assert response.body["error"]["code"] == "validation_error"
 
 
+@pytest.mark.writes
 def test_an_encoded_slash_in_an_id_does_not_reach_another_route(
     api: Api, seeded: dict[str, Any]
 ) -> None:

@@ -157,6 +157,7 @@ def test_attempts_that_raised_count_and_the_fourth_fails_the_import(
     assert status.errors[0].message.startswith("every attempt failed: 3 invocations")
 
 
+@pytest.mark.slow
 def test_two_attempts_that_died_leave_the_third_its_try(stores: Stores, table: str) -> None:
     job = ImportJob(bucket=BUCKET, key="book.json", version="v1")
     for _ in range(importer.MAX_ATTEMPTS - 1):
@@ -168,6 +169,7 @@ def test_two_attempts_that_died_leave_the_third_its_try(stores: Stores, table: s
     assert len(stored_client_ids(table)) == BOOK_CLIENTS
 
 
+@pytest.mark.slow
 def test_an_import_handed_on_through_many_continuations_never_counts_them_as_failed(
     stores: Stores,
 ) -> None:
@@ -406,6 +408,7 @@ class Draining:
             drain.join(timeout=30)
 
 
+@pytest.mark.slow
 def test_an_upload_every_local_attempt_fails_goes_to_the_destination_then_fails_its_import(
     emulated: dict[str, str], ingest_pool: FunctionPool
 ) -> None:
@@ -443,6 +446,7 @@ def test_an_upload_every_local_attempt_fails_goes_to_the_destination_then_fails_
     assert json.loads(kept["Body"]) == record
 
 
+@pytest.mark.slow
 def test_a_local_instance_past_its_timeout_is_stopped_and_the_invocation_fails(
     emulated: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

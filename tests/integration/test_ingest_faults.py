@@ -425,6 +425,7 @@ def test_a_bad_file_or_record_is_reported_with_its_path_and_changes_nothing_stor
 THROTTLED_CALLS = 40
 
 
+@pytest.mark.slow
 def test_items_dynamodb_leaves_unprocessed_are_retried_until_every_client_is_stored(
     stores: Stores,
     clean_stores: Stores,
@@ -515,6 +516,7 @@ def test_a_delivery_while_another_invocation_holds_the_import_changes_nothing(
 # --- 4. A crash mid-file, then the retry -----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_import_that_crashed_mid_file_is_finished_by_its_retry_as_a_clean_run_would(
     stores: Stores,
     clean_stores: Stores,
@@ -563,6 +565,7 @@ def test_an_import_that_crashed_mid_file_is_finished_by_its_retry_as_a_clean_run
 # --- 5. Out of time: checkpoint, continue, finish ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_import_short_of_time_checkpoints_and_continuations_finish_it(
     stores: Stores,
     clean_stores: Stores,

@@ -83,6 +83,7 @@ def arrays(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("body", "where"),
     [

@@ -11,6 +11,9 @@ import pytest
 
 from tests.conftest import ROOT
 
+# Building the layer installs its dependencies with pip.
+pytestmark = pytest.mark.slow
+
 PYC_UNCHECKED_HASH = 0b01  # PEP 552 flags: hash-based, not checked against the source
 
 

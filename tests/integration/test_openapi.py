@@ -11,6 +11,8 @@ from local.harness import template
 from local.harness.events import api_event
 from local.tools import openapi
 
+pytestmark = pytest.mark.shared_book
+
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 COMMITTED: dict[str, Any] = json.loads(openapi.DOCUMENT.read_text())
 API_ROUTES = [r for r in template.routes() if r.function != openapi.DOCS_FUNCTION]

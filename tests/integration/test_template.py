@@ -10,6 +10,8 @@ from local.harness import template
 from local.harness.events import ADMIN_CLAIMS, api_event
 from local.tools import openapi
 
+pytestmark = pytest.mark.shared_book
+
 Functions = Callable[[str], Callable[[dict[str, Any]], Any]]
 
 READ_ONLY = {"AdvisorsFunction", "ClientsFunction", "ImportsFunction"}
