@@ -69,6 +69,10 @@ run: $(VENV)/.installed ## Run the API on 127.0.0.1:3000 over a local AWS emulat
 token: $(VENV)/.installed ## Print an admin ID token for the running stack (ADVISOR=<id>: that advisor's)
 	@$(BIN)/python -m local.stack.token $(if $(ADVISOR),--advisor $(ADVISOR))
 
+.PHONY: invoke
+invoke: $(VENV)/.installed ## Run a function once on an event, without Docker: FUNCTION=<logical id> EVENT=<file>
+	@$(BIN)/python -m local.invoke $(if $(FUNCTION),"$(FUNCTION)") $(if $(EVENT),"$(EVENT)")
+
 .PHONY: build
 build: install ## sam build (the layer and every function)
 	$(SAM_BIN)/sam build --template-file template.yaml
