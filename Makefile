@@ -86,6 +86,12 @@ env-json: $(VENV)/.installed ## env.json for sam local invoke, from a deployed s
 build: install ## sam build (the layer and every function)
 	$(SAM_BIN)/sam build --template-file template.yaml
 
+.PHONY: deploy
+deploy: install ## Build, then sam deploy the samconfig.toml environment ENV=default|dev|prod
+	@$(BIN)/python -m local.deployed --env "$(ENV)" > /dev/null
+	@$(MAKE) --no-print-directory build
+	$(CALLER_AWS) $(SAM_BIN)/sam deploy --config-env "$(ENV)"
+
 .PHONY: bench
 bench: $(VENV)/.installed build ## Measure cold starts, DynamoDB requests, ingest speed and memory (minutes)
 	$(BIN)/python -m bench
