@@ -92,6 +92,17 @@ deploy: install ## Build, then sam deploy the samconfig.toml environment ENV=def
 	@$(MAKE) --no-print-directory build
 	$(CALLER_AWS) $(SAM_BIN)/sam deploy --config-env "$(ENV)"
 
+.PHONY: smoke
+smoke: $(VENV)/.installed ## The smoke tests against a deployed stack: ENV=default|dev|prod, STACK=<name> or URL=<api> TOKEN=<id token>
+ifneq ($(URL)$(TOKEN),)
+	SMOKE_URL="$(URL)" SMOKE_TOKEN="$(TOKEN)" $(BIN)/pytest tests/e2e/test_smoke.py
+else ifneq ($(STACK),)
+	SMOKE_STACK="$(STACK)" $(CALLER_AWS) $(BIN)/pytest tests/e2e/test_smoke.py
+else
+	@$(BIN)/python -m local.deployed --env "$(ENV)" > /dev/null
+	SMOKE_ENV="$(ENV)" $(CALLER_AWS) $(BIN)/pytest tests/e2e/test_smoke.py
+endif
+
 .PHONY: bench
 bench: $(VENV)/.installed build ## Measure cold starts, DynamoDB requests, ingest speed and memory (minutes)
 	$(BIN)/python -m bench
