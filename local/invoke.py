@@ -60,7 +60,8 @@ output:
 exit status:
   0  the function answered (an API event's status below 500)
   1  the function raised, answered a 5xx, or its role refused one of its AWS calls
-  2  a bad FUNCTION or EVENT, or an S3 event naming an object that is not there
+  2  a bad FUNCTION or EVENT, an S3 event naming an object that is not there, or something
+     other than the local stack listening on LOCAL_AWS_PORT
 
 environment:
   LOCAL_AWS_PORT     the local stack's emulator port (default 5000), as given to make run
@@ -236,8 +237,8 @@ def _listening(port: int) -> bool:
 
 
 def _running_stack(settings: Settings) -> Target | None:
-    """The local stack's emulator on LOCAL_AWS_PORT, if one answers there with the stack's
-    resources."""
+    """The local stack's emulator on LOCAL_AWS_PORT, or None if nothing listens there. What
+    answers there must hold the stack's resources, under the names the stack gives them."""
     url = f"http://{HOST}:{settings.aws_port}"
     if not _listening(settings.aws_port):
         print(f"no local stack answers on {url} (make run)", file=sys.stderr)
@@ -246,8 +247,11 @@ def _running_stack(settings: Settings) -> Target | None:
     try:
         refs = existing(settings.seed_bucket)
     except (LookupError, BotoCoreError) as why:
-        print(f"{url} answers, but not as a local stack ({why})", file=sys.stderr)
-        return None
+        raise UsageError(
+            f"{url} answers, but not as a local stack with the seed bucket "
+            f"{settings.seed_bucket!r} ({why}); give LOCAL_AWS_PORT and LOCAL_SEED_BUCKET the "
+            "values make run has"
+        ) from why
     return Target(url, refs, f"the local stack at {url}")
 
 

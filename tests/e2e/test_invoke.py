@@ -152,6 +152,18 @@ def test_an_upload_event_for_an_object_that_is_not_there_is_refused(
     assert "upload it first" in ran.stderr
 
 
+def test_an_emulator_without_the_stacks_seed_bucket_is_not_taken_for_the_stack(
+    stack: LocalStack,
+) -> None:
+    ran = invoke(
+        "AdvisorsFunction", "events/list_advisors.json", aws_port=port_of(stack), bucket="other"
+    )
+
+    assert ran.returncode == 2
+    assert f"{stack.aws_url} answers, but not as a local stack with the seed bucket" in ran.stderr
+    assert "starting a fresh emulator" not in ran.stderr
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
