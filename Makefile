@@ -12,6 +12,11 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # sam validate wants a region (never credentials); the tests never reach AWS.
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
+# The targets that reach AWS (deploy, env-json, smoke with ENV) use the caller's own region
+# (AWS_REGION, AWS_DEFAULT_REGION or the profile's), never the default above.
+CALLER_AWS := $(if $(filter file,$(origin AWS_DEFAULT_REGION)),env -u AWS_DEFAULT_REGION)
+# The samconfig.toml deploy environment: default, dev or prod.
+ENV ?= default
 
 # The first working Python 3.13: python3.13 on PATH, else one installed by pyenv.
 PYTHON313 := $(shell \
@@ -80,9 +85,34 @@ run: $(VENV)/.installed ## Run the API on 127.0.0.1:3000 over a local AWS emulat
 token: $(VENV)/.installed ## Print an admin ID token for the running stack (ADVISOR=<id>: that advisor's)
 	@$(BIN)/python -m local.stack.token $(if $(ADVISOR),--advisor $(ADVISOR))
 
+.PHONY: invoke
+invoke: $(VENV)/.installed ## Run a function once on an event, without Docker: FUNCTION=<logical id> EVENT=<file>
+	@$(BIN)/python -m local.invoke $(if $(FUNCTION),"$(FUNCTION)") $(if $(EVENT),"$(EVENT)")
+
+.PHONY: env-json
+env-json: $(VENV)/.installed ## env.json for sam local invoke, from a deployed stack (ENV=default|dev|prod or STACK=<name>)
+	@$(CALLER_AWS) $(BIN)/python -m local.tools.env_json --env "$(ENV)" $(if $(STACK),--stack "$(STACK)")
+
 .PHONY: build
 build: install ## sam build (the layer and every function)
 	$(SAM_BIN)/sam build --template-file template.yaml
+
+.PHONY: deploy
+deploy: install ## Build, then sam deploy the samconfig.toml environment ENV=default|dev|prod
+	@$(BIN)/python -m local.deployed --env "$(ENV)" > /dev/null
+	@$(MAKE) --no-print-directory build
+	$(CALLER_AWS) $(SAM_BIN)/sam deploy --config-env "$(ENV)"
+
+.PHONY: smoke
+smoke: $(VENV)/.installed ## The smoke tests against a deployed stack: ENV=default|dev|prod, STACK=<name> or URL=<api> TOKEN=<id token>
+ifneq ($(URL)$(TOKEN),)
+	SMOKE_URL="$(URL)" SMOKE_TOKEN="$(TOKEN)" $(BIN)/pytest tests/e2e/test_smoke.py
+else ifneq ($(STACK),)
+	SMOKE_STACK="$(STACK)" $(CALLER_AWS) $(BIN)/pytest tests/e2e/test_smoke.py
+else
+	@$(BIN)/python -m local.deployed --env "$(ENV)" > /dev/null
+	SMOKE_ENV="$(ENV)" $(CALLER_AWS) $(BIN)/pytest tests/e2e/test_smoke.py
+endif
 
 .PHONY: bench
 bench: $(VENV)/.installed build ## Measure cold starts, DynamoDB requests, ingest speed and memory (minutes)

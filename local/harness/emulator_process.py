@@ -3,6 +3,7 @@ CPU apart from their own (the local stack embeds it instead: local.stack.emulato
 this module imports nothing of moto, so a measured child that imports it stays lean.
 """
 
+import os
 import socket
 import subprocess
 import sys
@@ -55,3 +56,24 @@ def reset(url: str) -> None:
     """Empty the emulator at `url` of every resource."""
     request = urllib.request.Request(url + "/moto-api/reset", method="POST")  # noqa: S310
     urllib.request.urlopen(request, timeout=10).close()  # noqa: S310
+
+
+REGION = "us-east-1"
+
+
+def use_emulator(url: str) -> None:
+    """Every boto3 client of this process, and of the processes it starts, talks to the
+    emulator at `url` with credentials that could never reach AWS."""
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": url,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            # Metrics would print CloudWatch EMF documents on every call; locally they are noise.
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+    )
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)

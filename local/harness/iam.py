@@ -244,14 +244,16 @@ class RoleAudit:
                 )
 
     @classmethod
-    def enforce_in_this_process(cls, function: str, refs: Mapping[str, str]) -> None:
-        """For a local stack instance, a process that only ever runs `function`: every AWS
-        call it makes from now on is checked against that function's role. The stack's bucket
-        has a local name; it stands for the bucket the template names."""
+    def enforce_in_this_process(cls, function: str, refs: Mapping[str, str]) -> "RoleAudit":
+        """For a process that only ever runs `function` (a local stack instance, a `make
+        invoke`): every AWS call it makes from now on is checked against that function's role;
+        the audit returned keeps what it refused. The local seed bucket has a local name; it
+        stands for the bucket the template names."""
         buckets = {refs[b]: Deployment().bucket_name(b) for b in _named_buckets() if b in refs}
         audit = cls(Deployment(buckets=buckets), refs)
         audit._acting = function
         BaseClient._make_api_call = audit.api_call()  # type: ignore[attr-defined]
+        return audit
 
     def api_call(self) -> Callable[..., Any]:
         """A stand-in for botocore's `BaseClient._make_api_call`, every client's one way out,

@@ -7,6 +7,10 @@ functions' environments.
 
 The app client gets the template's ReadAttributes and WriteAttributes, which moto ignores and
 the local stack's emulator enforces as Cognito does (local.stack.fidelity).
+
+Every resource is named by its logical id, but for the seed bucket, which is given its own name
+(the local stack's LOCAL_SEED_BUCKET): `existing` finds by those names what `provision` made
+earlier in an emulator, such as a running local stack's.
 """
 
 import json
@@ -14,6 +18,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.exceptions import ClientError
 
 from local.harness import template
 
@@ -33,7 +38,7 @@ def provision(seed_bucket_name: str, *, user_pools: bool = True) -> dict[str, st
         refs[logical_id] = logical_id
     s3 = boto3.client("s3")
     for logical_id, resource in template.resources_of_type("AWS::S3::Bucket").items():
-        name = seed_bucket_name if logical_id == SEED_BUCKET else logical_id.lower()
+        name = _bucket_name(logical_id, seed_bucket_name)
         s3.create_bucket(Bucket=name)
         versioning = resource["Properties"].get("VersioningConfiguration", {})
         if versioning.get("Status") == "Enabled":
@@ -62,6 +67,52 @@ def provision(seed_bucket_name: str, *, user_pools: bool = True) -> dict[str, st
             )
     if user_pools:
         refs.update(provision_user_pools())
+    return refs
+
+
+def _bucket_name(logical_id: str, seed_bucket_name: str) -> str:
+    return seed_bucket_name if logical_id == SEED_BUCKET else logical_id.lower()
+
+
+def existing(seed_bucket_name: str) -> dict[str, str]:
+    """The !Ref values of every resource `provision` made earlier in this emulator; LookupError
+    naming the first one missing (the emulator holds no provisioned stack)."""
+    try:
+        return _existing(seed_bucket_name)
+    except ClientError as error:
+        raise LookupError(str(error)) from error
+
+
+def _existing(seed_bucket_name: str) -> dict[str, str]:
+    refs: dict[str, str] = {}
+    dynamodb = boto3.client("dynamodb")
+    for logical_id in template.resources_of_type("AWS::DynamoDB::Table"):
+        dynamodb.describe_table(TableName=logical_id)
+        refs[logical_id] = logical_id
+    s3 = boto3.client("s3")
+    for logical_id in template.resources_of_type("AWS::S3::Bucket"):
+        name = _bucket_name(logical_id, seed_bucket_name)
+        s3.head_bucket(Bucket=name)
+        refs[logical_id] = name
+    secretsmanager = boto3.client("secretsmanager")
+    for logical_id in template.resources_of_type("AWS::SecretsManager::Secret"):
+        refs[logical_id] = secretsmanager.describe_secret(SecretId=logical_id)["ARN"]
+    sqs = boto3.client("sqs")
+    for logical_id in template.resources_of_type("AWS::SQS::Queue"):
+        refs[logical_id] = sqs.get_queue_url(QueueName=logical_id)["QueueUrl"]
+    cognito: CognitoIdentityProviderClient = boto3.client("cognito-idp")
+    pools = {p["Name"]: p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"]}
+    for logical_id in template.resources_of_type("AWS::Cognito::UserPool"):
+        if logical_id not in pools:
+            raise LookupError(f"no user pool named {logical_id}")
+        refs[logical_id] = pools[logical_id]
+    for logical_id, resource in template.resources_of_type("AWS::Cognito::UserPoolClient").items():
+        pool_id = refs[resource["Properties"]["UserPoolId"]["Ref"]]
+        listed = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)
+        clients = {c["ClientName"]: c["ClientId"] for c in listed["UserPoolClients"]}
+        if logical_id not in clients:
+            raise LookupError(f"no app client named {logical_id}")
+        refs[logical_id] = clients[logical_id]
     return refs
 
 

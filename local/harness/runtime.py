@@ -2,7 +2,8 @@
 function's environment from the template, and the context object it is called with.
 
 The tests and the benchmarks call handlers this way in their own process; the local stack's
-instances (local.stack.instances) do the same, each in a process of its own.
+instances (local.stack.instances) and `make invoke` (local.invoke) each run one in a process of
+its own, made an execution environment of the function by `instance_handler`.
 """
 
 import importlib.util
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from local.harness import template
+from local.harness import iam, template
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -65,3 +66,15 @@ def load_handler(
     spec.loader.exec_module(module)
     handler: Handler = getattr(module, attribute)
     return module, handler
+
+
+def instance_handler(logical_id: str, refs: Mapping[str, str]) -> tuple[Handler, iam.RoleAudit]:
+    """This process made one of the function's execution environments: the other functions'
+    variables removed, every AWS call held to the function's role (the audit returned keeps
+    what it refused), and its module loaded."""
+    others = {name for f in template.functions().values() for name in f.environment}
+    for name in others - set(template.functions()[logical_id].environment):
+        os.environ.pop(name, None)
+    audit = iam.RoleAudit.enforce_in_this_process(logical_id, refs)
+    _, handler = load_handler(logical_id, refs)
+    return handler, audit

@@ -7,7 +7,6 @@ replaced, as Lambda replaces one; an invocation that raised leaves its instance 
 """
 
 import multiprocessing
-import os
 import signal
 import threading
 import uuid
@@ -15,8 +14,8 @@ from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from typing import Any
 
-from local.harness import iam, template
-from local.harness.runtime import LambdaContext, load_handler
+from local.harness import template
+from local.harness.runtime import LambdaContext, instance_handler
 
 INSTANCES_PER_FUNCTION = 8
 """How many instances of one function may serve events at once (a pool's default limit)."""
@@ -26,12 +25,8 @@ def _serve_instance(logical_id: str, refs: dict[str, str], connection: Connectio
     """One execution environment: its own interpreter, the function loaded once, then one event
     at a time. Ctrl-C is left to the stack, which stops this process itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    others = {name for f in template.functions().values() for name in f.environment}
-    for name in others - set(template.functions()[logical_id].environment):
-        os.environ.pop(name, None)
     # The emulator enforces no IAM; here a call the function's role does not grant is refused.
-    iam.RoleAudit.enforce_in_this_process(logical_id, refs)
-    _, handler = load_handler(logical_id, refs)
+    handler, _ = instance_handler(logical_id, refs)
     connection.send(_READY)
     while True:
         try:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 import botocore.session
 from botocore.config import Config
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from advisor_book.cursors import CursorCodec
 from advisor_book.store.core import Table
@@ -26,6 +26,18 @@ class Settings(BaseModel):
     continuation_queue_url: str | None = None
     failures_queue_url: str | None = None
     dead_letter_queue_url: str | None = None
+
+    @field_validator("continuation_queue_url", "failures_queue_url", "dead_letter_queue_url")
+    @classmethod
+    def _queue_url(cls, value: str | None) -> str | None:
+        """SQS calls take a queue's URL. A bare name (what `sam local invoke` makes of a queue's
+        `!Ref` without env.json) fails here, at once, not when an import first needs it."""
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError(
+                f"{value!r} is not a queue URL; under sam local invoke, pass --env-vars "
+                "env.json (make env-json)"
+            )
+        return value
 
     @classmethod
     def from_environment(cls) -> "Settings":
