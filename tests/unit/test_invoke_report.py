@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from local.invoke import Outcome, report
+from local.invoke.cli import report
+from local.invoke.execution import Outcome
 
 ERROR_BODY = json.dumps({"error": {"code": "internal_error", "message": "request id r-1"}})
 
