@@ -69,6 +69,15 @@ run: $(VENV)/.installed ## Run the API on 127.0.0.1:3000 over a local AWS emulat
 token: $(VENV)/.installed ## Print an admin ID token for the running stack (ADVISOR=<id>: that advisor's)
 	@$(BIN)/python -m local.stack.token $(if $(ADVISOR),--advisor $(ADVISOR))
 
+.PHONY: import
+import: $(VENV)/.installed ## Upload FILE=<path> to the seed bucket and follow its import (ENV=<samconfig env>: deployed; KEY=, BUCKET=)
+	@if [ -z "$(FILE)" ]; then \
+	  echo "usage: make import FILE=<path> [KEY=<s3 key>] [ENV=<samconfig env>] [BUCKET=<bucket>]" >&2; \
+	  exit 2; \
+	fi
+	@$(BIN)/python -m local.stack.upload "$(FILE)" $(if $(KEY),--key "$(KEY)") \
+	  $(if $(ENV),--env "$(ENV)") $(if $(BUCKET),--bucket "$(BUCKET)")
+
 .PHONY: build
 build: install ## sam build (the layer and every function)
 	$(SAM_BIN)/sam build --template-file template.yaml
