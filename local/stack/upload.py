@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
 from local.harness import template
 
@@ -48,7 +48,13 @@ ERRORS_SHOWN = 10
 PART_SIZE = 128 * 1024 * 1024
 """A file larger than this goes up in parts of this size (S3 takes at most 5 GiB in one PUT)."""
 
+LOCAL_HINT = (
+    ". Start the local stack with make run; if it runs with another LOCAL_AWS_PORT, give make "
+    "import the same: LOCAL_AWS_PORT=<port> make import FILE=..."
+)
+
 EXIT_FAILED = 1
+
 EXIT_TIMED_OUT = 3
 EXIT_INTERRUPTED = 130
 
@@ -348,13 +354,19 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         target = deployed_target(args.env, args.bucket) if args.env else local_target(args.bucket)
-        version = upload(target.client("s3"), args.file, target.bucket, key)
     except UploadError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
+    try:
+        version = upload(target.client("s3"), args.file, target.bucket, key)
+    except EndpointConnectionError as error:
+        print(f"error: {error}{'' if args.env else LOCAL_HINT}", file=sys.stderr)
+        return EXIT_FAILED
     except (ClientError, BotoCoreError) as error:
-        hint = "" if args.env else "; is make run running (LOCAL_AWS_PORT for another port)?"
-        print(f"error: cannot upload to {target_name(args)}: {error}{hint}", file=sys.stderr)
+        print(
+            f"error: cannot upload to s3://{target.bucket}/{key} of {target.described}: {error}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     import_id = import_id_for(target.bucket, key, version)
     print(
@@ -383,10 +395,6 @@ def main(argv: list[str] | None = None) -> int:
 
     print(summary(finished), flush=True)
     return EXIT_FAILED if finished.status == "FAILED" else 0
-
-
-def target_name(args: argparse.Namespace) -> str:
-    return f"the stack of {args.env!r}" if args.env else "the local stack"
 
 
 if __name__ == "__main__":
