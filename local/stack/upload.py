@@ -54,7 +54,6 @@ LOCAL_HINT = (
 )
 
 EXIT_FAILED = 1
-
 EXIT_TIMED_OUT = 3
 EXIT_INTERRUPTED = 130
 
@@ -368,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted before the upload ended: nothing is imported", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
     import_id = import_id_for(target.bucket, key, version)
     print(
         f"uploaded {args.file} to s3://{target.bucket}/{key} of {target.described}; "
@@ -381,6 +384,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"stopped watching; the import goes on: {import_id}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except (ClientError, BotoCoreError) as error:
+        print(
+            f"error: cannot read import {import_id} from the table {target.table}: {error}; "
+            f"the import goes on (GET /imports/{import_id} shows it)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
     if finished is None:
         started = imports.get(import_id) is not None
         print(
