@@ -30,15 +30,29 @@ PYTHON313 := $(shell \
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(VENV)/.installed: pyproject.toml layers/shared/requirements.txt
+# Creates $(VENV) with the pinned pip (again harmlessly when it exists).
+define create_venv
 	@if [ -z "$(PYTHON313)" ]; then \
 	  echo "error: Python 3.13 not found. Install it (python.org, your package manager, or 'pyenv install 3.13') so that 'python3.13' runs." >&2; \
 	  exit 1; \
 	fi
-	$(PYTHON313) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip==$(PIP_VERSION)
-	$(BIN)/python -m pip install --quiet -r layers/shared/requirements.txt --group dev
+	@$(PYTHON313) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip==$(PIP_VERSION)
+endef
+
+# What the local stack needs (make run, token, import): the layer's requirements and the stack
+# group, no more. The dev group includes the stack group, so either stamp is enough for these.
+$(VENV)/.stack-installed: pyproject.toml layers/shared/requirements.txt
+	@echo "Installing the local stack's dependencies into $(VENV): a minute or two the first time, then never again until pyproject.toml changes."
+	$(create_venv)
+	$(BIN)/python -m pip install -r layers/shared/requirements.txt --group stack
 	@touch $@
+
+# Everything make test, lint and the generators need (a superset of the stack's).
+$(VENV)/.installed: pyproject.toml layers/shared/requirements.txt
+	$(create_venv)
+	$(BIN)/python -m pip install --quiet -r layers/shared/requirements.txt --group dev
+	@touch $@ $(VENV)/.stack-installed
 
 $(SAM_VENV)/.installed: pyproject.toml | $(VENV)/.installed
 	$(BIN)/python -m venv $(SAM_VENV)
@@ -78,11 +92,11 @@ test: lint ## Lint, type-check, validate the template and run every test, with c
 	$(BIN)/coverage report
 
 .PHONY: run
-run: $(VENV)/.installed ## Run the API on 127.0.0.1:3000 over a local AWS emulator, with data.json imported
+run: $(VENV)/.stack-installed ## Run the API on 127.0.0.1:3000 over a local AWS emulator, with data.json imported
 	$(BIN)/python -m local.stack
 
 .PHONY: token
-token: $(VENV)/.installed ## Print an admin ID token for the running stack (ADVISOR=<id>: that advisor's)
+token: $(VENV)/.stack-installed ## Print an admin ID token for the running stack (ADVISOR=<id>: that advisor's)
 	@$(BIN)/python -m local.stack.token $(if $(ADVISOR),--advisor $(ADVISOR))
 
 .PHONY: invoke
@@ -92,6 +106,15 @@ invoke: $(VENV)/.installed ## Run a function once on an event, without Docker: F
 .PHONY: env-json
 env-json: $(VENV)/.installed ## env.json for sam local invoke, from a deployed stack (ENV=default|dev|prod or STACK=<name>)
 	@$(CALLER_AWS) $(BIN)/python -m local.tools.env_json --env "$(ENV)" $(if $(STACK),--stack "$(STACK)")
+
+.PHONY: import
+import: $(VENV)/.stack-installed ## Upload FILE=<path> to the seed bucket and follow its import (ENV=<samconfig env>: deployed; KEY=, BUCKET=)
+	@if [ -z "$(FILE)" ]; then \
+	  echo "usage: make import FILE=<path> [KEY=<s3 key>] [ENV=<samconfig env>] [BUCKET=<bucket>]" >&2; \
+	  exit 2; \
+	fi
+	@$(BIN)/python -m local.stack.upload "$(FILE)" $(if $(KEY),--key "$(KEY)") \
+	  $(if $(ENV),--env "$(ENV)") $(if $(BUCKET),--bucket "$(BUCKET)")
 
 .PHONY: build
 build: install ## sam build (the layer and every function)

@@ -80,17 +80,29 @@ def _record_failures(notification: SqsNotification) -> dict[str, Any]:
     return {"imports": results}
 
 
+def _counts(status: ImportStatus) -> dict[str, Any]:
+    """What the logs say of an import: its id, status, counts and rate; never anything a
+    record holds (names, values) nor a quote of the file."""
+    return {
+        "import_id": status.import_id,
+        "status": status.status,
+        "records_done": status.records_done,
+        "records_total": status.records_total,
+        "records_per_second": status.records_per_second,
+        "advisors_upserted": status.advisors_upserted,
+        "clients_upserted": status.clients_upserted,
+        "rejected": status.rejected,
+    }
+
+
+def _log_checkpoint(status: ImportStatus) -> None:
+    logger.info("import checkpoint", extra=_counts(status))
+
+
 def _record(status: ImportStatus) -> None:
     logger.info(
         "import paused" if status.status == "IN_PROGRESS" else "import finished",
-        extra={
-            "import_id": status.import_id,
-            "status": status.status,
-            "records_done": status.records_done,
-            "advisors_upserted": status.advisors_upserted,
-            "clients_upserted": status.clients_upserted,
-            "rejected": status.rejected,
-        },
+        extra=_counts(status),
     )
     if status.status != "IN_PROGRESS":
         metrics.add_metric(name="RecordsRejected", unit=MetricUnit.Count, value=status.rejected)
@@ -118,7 +130,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
                 owner=owner,
                 remaining_ms=context.get_remaining_time_in_millis,
                 continue_later=_continue_later,
+                on_checkpoint=_log_checkpoint,
             )
+
         except LeaseLostError:
             logger.warning("another invocation took the import over", extra={"key": job.key})
             continue

@@ -32,14 +32,21 @@ from local.stack.notifications import QueueDrain, connect_triggers
 HOST = "127.0.0.1"
 REGION = "us-east-1"
 IMPORT_WAIT_SECONDS = 300
+DEFAULT_AWS_PORT = 5000
+DEFAULT_API_PORT = 3000
+DEFAULT_SEED_BUCKET = "advisor-book-seed"
 
 
 @dataclass
 class StackSettings:
-    aws_port: int = field(default_factory=lambda: int(os.environ.get("LOCAL_AWS_PORT", "5000")))
-    api_port: int = field(default_factory=lambda: int(os.environ.get("LOCAL_API_PORT", "3000")))
+    aws_port: int = field(
+        default_factory=lambda: int(os.environ.get("LOCAL_AWS_PORT", DEFAULT_AWS_PORT))
+    )
+    api_port: int = field(
+        default_factory=lambda: int(os.environ.get("LOCAL_API_PORT", DEFAULT_API_PORT))
+    )
     seed_bucket: str = field(
-        default_factory=lambda: os.environ.get("LOCAL_SEED_BUCKET", "advisor-book-seed")
+        default_factory=lambda: os.environ.get("LOCAL_SEED_BUCKET", DEFAULT_SEED_BUCKET)
     )
     seed_file: str = field(default_factory=lambda: os.environ.get("LOCAL_SEED_FILE", "data.json"))
     read_timeout: int = field(
@@ -53,6 +60,16 @@ class StackSettings:
     @property
     def api_url(self) -> str:
         return f"http://{HOST}:{self.api_port}"
+
+    def make(self, command: str) -> str:
+        """A make command that reaches this stack, with the settings it needs when they are
+        not the defaults (make token and make import read the same variables)."""
+        needed = []
+        if self.aws_port != DEFAULT_AWS_PORT:
+            needed.append(f"LOCAL_AWS_PORT={self.aws_port}")
+        if command.startswith("make import") and self.seed_bucket != DEFAULT_SEED_BUCKET:
+            needed.append(f"LOCAL_SEED_BUCKET={self.seed_bucket}")
+        return " ".join([*needed, command])
 
 
 def _port_is_free(port: int) -> bool:
@@ -122,8 +139,13 @@ def _advisor_ids(refs: dict[str, str]) -> list[str]:
 
 
 def _banner(settings: StackSettings, imported: dict[str, Any], admin_token: str) -> str:
+    """What make run prints once ready: the routes (without the catch-all ANY routes that
+    answer undeclared methods with 405), the import of the seed file, and commands to paste."""
     api, aws, bucket = settings.api_url, settings.aws_url, settings.seed_bucket
-    routes = "\n".join(f"    {r.method:<6} {api}{r.path}" for r in template.routes())
+    routes = "\n".join(
+        f"    {r.method:<6} {api}{r.path}" for r in template.routes() if r.method != "ANY"
+    )
+    token, advisor_token = settings.make("make token"), settings.make("make token ADVISOR=adv-001")
     return f"""
 advisor-book is running locally
   API  {api}   (the routes of template.yaml)
@@ -134,7 +156,7 @@ Imported {settings.seed_file}: {imported["status"]}, {imported["advisors_upserte
 {imported["clients_upserted"]} clients, {imported["rejected"]} rejected ({imported["import_id"]})
 
 Every route but /openapi.json and /swagger needs an ID token (users: admin, and one per
-advisor named by its id; `make token` or `make token ADVISOR=adv-001` prints a fresh one).
+advisor named by its id; `{token}` or `{advisor_token}` prints a fresh one).
 Try, as the admin (this token is valid for an hour):
   export TOKEN={admin_token}
   curl {api}/advisors -H "Authorization: $TOKEN"
@@ -143,7 +165,8 @@ Try, as the admin (this token is valid for an hour):
   curl -X PUT {api}/clients/cli-0001/advisor -H "Authorization: $TOKEN" \\
        -H 'Content-Type: application/json' -d '{{"advisor_id": "adv-001"}}'
   curl {api}/advisors/adv-001/clients -H "Authorization: $TOKEN"
-  aws --endpoint-url {aws} s3 cp my-book.json s3://{bucket}/my-book.json
+Import another seed file and watch it to its end (no AWS configuration needed):
+  {settings.make("make import FILE=my-book.json")}
   curl '{api}/imports?key=my-book.json' -H "Authorization: $TOKEN"
 
 ready: Ctrl-C to stop

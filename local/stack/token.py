@@ -4,12 +4,15 @@
     python -m local.stack.token --advisor adv-001
 
 An advisor's user is created on first use if the stack has not made it (an advisor imported
-after start-up). The stack's emulator is found on LOCAL_AWS_PORT (default 5000).
+after start-up). The stack's emulator is found on LOCAL_AWS_PORT (default 5000): a stack
+started with another LOCAL_AWS_PORT is reached by giving make token the same.
 """
 
 import argparse
 import os
 import sys
+
+from botocore.exceptions import EndpointConnectionError
 
 from local.stack import cognito
 
@@ -25,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_DEFAULT_REGION": "us-east-1",
+            # A stack on this machine answers at once or not at all: say so without waiting
+            # out botocore's backoff.
+            "AWS_RETRY_MODE": "standard",
+            "AWS_MAX_ATTEMPTS": "2",
         }
     )
     os.environ.pop("AWS_PROFILE", None)
@@ -34,9 +41,19 @@ def main(argv: list[str] | None = None) -> int:
             print(cognito.id_token(args.advisor))
         else:
             print(cognito.id_token(cognito.ADMIN_USER))
+    except EndpointConnectionError:
+        print(
+            f"error: nothing answers on 127.0.0.1:{port}, where make token looks for the local "
+            f"stack (LOCAL_AWS_PORT={port}). Start it with make run; if it runs with another "
+            "LOCAL_AWS_PORT, give make token the same: LOCAL_AWS_PORT=<port> make token",
+            file=sys.stderr,
+        )
+        return 1
     except Exception as error:
         print(
-            f"error: no local stack answered on port {port} ({error}); start it with make run",
+            f"error: something answers on 127.0.0.1:{port}, but not as the local stack's AWS "
+            f"emulator ({type(error).__name__}: {error}). If make run uses another "
+            "LOCAL_AWS_PORT, give make token the same: LOCAL_AWS_PORT=<port> make token",
             file=sys.stderr,
         )
         return 1

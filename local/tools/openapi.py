@@ -87,7 +87,9 @@ def generate() -> str:
             "type": "apiKey",
             "in": "header",
             "name": _authorizer_header(),
-            "description": "A Cognito ID token of the deployment's user pool.",
+            "description": "A Cognito ID token of the deployment's user pool. Against the "
+            "local stack (make run), `make token` prints the admin's and "
+            "`make token ADVISOR=<advisor id>` an advisor's.",
         }
     }
     document["security"] = [{SECURITY_SCHEME: []}]

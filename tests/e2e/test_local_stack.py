@@ -31,7 +31,18 @@ def test_ready_stack_lists_the_available_advisors_of_data_json(stack: LocalStack
     assert [a["advisor_id"] for a in reply.body["items"]] == expected
 
 
+def test_the_banner_gives_commands_that_reach_this_stack(stack: LocalStack) -> None:
+    printed = "".join(stack.output)
+    banner = printed[printed.index("advisor-book is running locally") : printed.index("ready:")]
+    port = stack.aws_url.rsplit(":", 1)[1]
+
+    assert f"\n  LOCAL_AWS_PORT={port} make import FILE=my-book.json\n" in banner
+    assert f"`LOCAL_AWS_PORT={port} make token`" in banner
+    assert "ANY" not in banner
+
+
 def test_data_json_import_is_reported(stack: LocalStack) -> None:
+
     imported = stack.wait_for_import("data.json")
 
     assert imported["status"] == "SUCCEEDED"

@@ -1,6 +1,7 @@
 """GET /imports and GET /imports/{import_id}."""
 
 import io
+import itertools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ def run(stores: Stores, key: str, version: str, document: Any) -> ImportStatus:
         owner="test",
         remaining_ms=LambdaTime().remaining_ms,
         continue_later=lambda _: None,
+        clock=itertools.count().__next__,  # a second of work at each reading
     )
 
 
@@ -56,6 +58,9 @@ def test_an_import_is_served_with_its_report(api: Api, stores: Stores) -> None:
     )
     assert (body["advisors_upserted"], body["clients_upserted"], body["rejected"]) == (0, 1, 1)
     assert body["errors"][0]["path"] == "clients[0].accounts[0].value"
+    assert (body["records_done"], body["records_total"]) == (2, 2)
+    assert type(body["records_per_second"]) is int
+
     assert body["started_at"].endswith("Z")
     assert body["finished_at"].endswith("Z")
 

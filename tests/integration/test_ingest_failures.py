@@ -19,6 +19,7 @@ from urllib.parse import unquote_plus
 import boto3
 import pytest
 
+from advisor_book.imports import Work
 from advisor_book.ingest import importer
 from advisor_book.ingest.importer import ImportJob
 from advisor_book.models import ImportStatus, utc_now
@@ -101,7 +102,9 @@ def died_holding(
     claimed = stores.imports.claim(fresh, owner=owner, now=now, lease_until=now + lease)
     assert claimed is not None
     progress = claimed.status.model_copy(update={"advisors_upserted": 14, "records_done": 14})
-    stores.imports.save_progress(progress, owner=owner, lease_until=now + lease)
+    stores.imports.save_progress(
+        progress, owner=owner, lease_until=now + lease, work=Work(checkpoint=14, working_ms=500)
+    )
 
 
 # --- 1. Attempts that never finished ---------------------------------------------------------

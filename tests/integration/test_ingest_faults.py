@@ -2,7 +2,8 @@
 deliveries, a crash mid-file and its retry, and an import paused for time and continued.
 
 Each test is deterministic: no sleeps and no clock. Remaining Lambda time is scripted with
-LambdaTime, throttling and crashes are injected by wrapping the repository, and the backoff
+LambdaTime, the clock that times the work stands still (no progress update between
+checkpoints), throttling and crashes are injected by wrapping the repository, and the backoff
 between retries is patched to return at once.
 """
 
@@ -103,6 +104,7 @@ def import_file(
         owner=owner,
         remaining_ms=(time or LambdaTime()).remaining_ms,
         continue_later=collected.append,
+        clock=lambda: 0.0,
     )
 
 

@@ -51,7 +51,16 @@ def test_money_is_documented_as_a_decimal_string() -> None:
         assert schemas[name]["properties"][field]["pattern"] == r"^\d+\.\d{2}$"
 
 
+def test_the_security_scheme_says_how_to_get_a_token_locally() -> None:
+    (scheme,) = COMMITTED["components"]["securitySchemes"].values()
+
+    assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "Authorization")
+    assert "`make token`" in scheme["description"]
+    assert "`make token ADVISOR=<advisor id>`" in scheme["description"]
+
+
 def test_the_document_is_served_with_the_requests_base_path(functions: Functions) -> None:
+
     event = api_event("GET", "/openapi.json", stage="prod")
 
     response = functions("DocsFunction")(event)

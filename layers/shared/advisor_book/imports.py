@@ -19,14 +19,24 @@ class LeaseLostError(Exception):
 
 
 @dataclass(frozen=True)
+class Work:
+    """How far the invocations have got with an import: every record before `checkpoint` is
+    written (a new invocation resumes there), and `working_ms` is the time they spent on it."""
+
+    checkpoint: int = 0
+    working_ms: int = 0
+
+
+@dataclass(frozen=True)
 class ImportProgress:
-    """A claimed import: its status so far, whether its structure was already checked, and how
-    many invocations took it before this one since it was last handed on (paused) and never
-    finished or paused it: each of them died, ran out of time or raised."""
+    """A claimed import: its status so far, the work done on it, whether its structure was
+    already checked, and how many invocations took it before this one since it was last handed
+    on (paused) and never finished or paused it: each of them died, ran out of time or raised."""
 
     status: ImportStatus
     checked: bool
     unfinished_attempts: int = 0
+    work: Work = Work()
 
 
 def import_id_for(bucket: str, key: str, version: str) -> str:

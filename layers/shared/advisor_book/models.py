@@ -261,7 +261,19 @@ class ImportStatus(Model):
     rejected: int = Field(description="Records rejected; exact even when errors is cut at 100.")
     errors: list[RecordError] = Field(description="The first 100 rejections, in file order.")
     records_done: int = Field(
-        default=0, description="Records (array elements) handled so far, in file order."
+        default=0,
+        description="Records (array elements) read and checked so far, in file order; updated "
+        "at least every 2 seconds of work while the import runs, and never lowered.",
+    )
+    records_total: int | None = Field(
+        default=None,
+        description="Records (array elements) in the file, known once the first pass over it "
+        "has ended; null until then, and for a file rejected as a whole in that pass.",
+    )
+    records_per_second: int | None = Field(
+        default=None,
+        description="records_done per second of the time the ingest has worked on the import "
+        "(both passes, every invocation), rounded down; null until it is first measured.",
     )
     started_at: Timestamp
     finished_at: Timestamp | None
@@ -279,6 +291,8 @@ class ImportStatus(Model):
             rejected=0,
             errors=[],
             records_done=0,
+            records_total=None,
+            records_per_second=None,
             started_at=at,
             finished_at=None,
         )

@@ -6,15 +6,20 @@ checkpointed every CHECKPOINT_EVERY records, and when the invocation runs low on
 import is checkpointed and continued by a new invocation from there. An import whose every
 attempt failed ends FAILED: after MAX_ATTEMPTS invocations that never finished it, or once the
 events AWS gave up on come back (`fail_import`).
+
+Between checkpoints the import item shows how far the import has got at least every
+PROGRESS_EVERY seconds of work, with one small UpdateItem: a watcher sees it move whatever the
+size of the file or of its records.
 """
 
+import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import IO, TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from advisor_book.imports import ImportProgress, LeaseLostError, import_id_for
+from advisor_book.imports import ImportProgress, LeaseLostError, Work, import_id_for
 from advisor_book.ingest.reader import FileRejectedError, check_structure, read_items
 from advisor_book.ingest.report import ImportReport
 from advisor_book.ingest.writer import BookWriter
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
     from advisor_book.store.ingest import IngestStore
 
 CHECKPOINT_EVERY = 10_000
+PROGRESS_EVERY = 2.0
 LEASE = timedelta(minutes=5)
 RESERVE_MS = 60_000
 MAX_ATTEMPTS = 3
@@ -34,6 +40,13 @@ out of time, crashed) before the next one marks it FAILED instead of trying agai
 Lambda gives an S3 event (the first try and 2 retries) and SQS a continuation (maxReceiveCount)."""
 
 OpenStream = Callable[[], IO[bytes]]
+Clock = Callable[[], float]
+"""Seconds from a monotonic clock (time.monotonic): the time worked on an import."""
+OnCheckpoint = Callable[[ImportStatus], None]
+
+
+def _nothing(_: ImportStatus) -> None:
+    """No one to tell about a checkpoint."""
 
 
 class ImportJob(BaseModel):
@@ -50,37 +63,73 @@ class ImportJob(BaseModel):
 
 
 class _Run:
-    """One invocation's work on an import it holds: its report, and the writes to the import
-    item, each of which renews the lease (or, if another invocation took the import over,
-    raises LeaseLostError)."""
+    """One invocation's work on an import it holds: its report, the time it works, and the
+    writes to the import item. Each write but a progress update renews the lease; each raises
+    LeaseLostError if another invocation took the import over."""
 
-    def __init__(self, imports: "ImportStore", owner: str, claimed: ImportProgress) -> None:
+    def __init__(
+        self,
+        imports: "ImportStore",
+        owner: str,
+        claimed: ImportProgress,
+        clock: Clock,
+        on_checkpoint: OnCheckpoint,
+    ) -> None:
         self.imports, self.owner = imports, owner
         self.started = claimed.status
-        self.report = ImportReport.resumed(claimed.status)
+        self.report = ImportReport.resumed(claimed.status, claimed.work.checkpoint)
+        self._clock, self._on_checkpoint = clock, on_checkpoint
+        self._worked_before = claimed.work.working_ms
+        self._since = self._last_shown = clock()
+
+    def _work(self, now: float) -> Work:
+        """The work done so far, every invocation's, with the report's rate measured over it."""
+        self._last_shown = now
+        working_ms = self._worked_before + int((now - self._since) * 1000)
+        self.report.timed(working_ms)
+        return Work(checkpoint=self.report.checkpoint, working_ms=working_ms)
+
+    def progress(self, position: int) -> None:
+        """The records up to `position` are read and checked: show it once PROGRESS_EVERY
+        seconds of work went by since the import item last showed the progress."""
+        self.report.advance(position)
+        now = self._clock()
+        if now - self._last_shown >= PROGRESS_EVERY:
+            work = self._work(now)
+            status = self.report.status(self.started, finished=False)
+            self.imports.report_progress(status, owner=self.owner, working_ms=work.working_ms)
 
     def checkpoint(self) -> None:
         """Save the progress so far and renew the lease."""
+        work = self._work(self._clock())
         status = self.report.status(self.started, finished=False)
-        self.imports.save_progress(status, owner=self.owner, lease_until=utc_now() + LEASE)
+        lease_until = utc_now() + LEASE
+        self.imports.save_progress(status, owner=self.owner, lease_until=lease_until, work=work)
+        self._on_checkpoint(status)
 
-    def structure_checked(self) -> None:
-        """Remember that the file's structure was checked: a retry does not check it again."""
+    def structure_checked(self, records_total: int) -> None:
+        """Remember that the file's structure was checked, and how many records it holds: a
+        retry does not check it again."""
+        self.report.records_total = records_total
+        work = self._work(self._clock())
+        status = self.report.status(self.started, finished=False)
         lease_until = utc_now() + LEASE
         self.imports.save_progress(
-            self.started, owner=self.owner, lease_until=lease_until, checked=True
+            status, owner=self.owner, lease_until=lease_until, work=work, checked=True
         )
 
     def pause(self) -> ImportStatus:
+        work = self._work(self._clock())
         paused = self.report.status(self.started, finished=False)
-        self.imports.save_progress(paused, owner=self.owner, lease_until=None)
+        self.imports.save_progress(paused, owner=self.owner, lease_until=None, work=work)
         return paused
 
     def finish(self, failure: str | None = None) -> ImportStatus:
         if failure is not None:
             self.report.failure = failure
+        work = self._work(self._clock())
         finished = self.report.status(self.started)
-        self.imports.finish(finished, owner=self.owner)
+        self.imports.finish(finished, owner=self.owner, work=work)
         return finished
 
 
@@ -93,13 +142,16 @@ def run_import(
     owner: str,
     remaining_ms: Callable[[], int],
     continue_later: Callable[[ImportJob], None],
+    clock: Clock = time.monotonic,
+    on_checkpoint: OnCheckpoint = _nothing,
 ) -> ImportStatus:
     """Import one S3 object, or resume it from its checkpoint.
 
     `owner` names this delivery (a retried invocation keeps it); a duplicate delivery while
     another holds the lease, or after the import finished, changes nothing and gets the stored
     status. When `remaining_ms` falls under RESERVE_MS, the progress is checkpointed and
-    `continue_later` hands the rest to a new invocation.
+    `continue_later` hands the rest to a new invocation. `clock` times the work (the rate, and
+    when to show progress); `on_checkpoint` is told the status saved at each checkpoint.
     """
     now = utc_now()
     fresh = ImportStatus.started(job.import_id, job.bucket, job.key, now)
@@ -108,7 +160,7 @@ def run_import(
         stored = imports.get(job.import_id)
         assert stored is not None
         return stored
-    run = _Run(imports, owner, claimed)
+    run = _Run(imports, owner, claimed, clock, on_checkpoint)
     if claimed.unfinished_attempts >= MAX_ATTEMPTS:
         return run.finish(
             f"every attempt failed: {claimed.unfinished_attempts} invocations took the import "
@@ -116,11 +168,11 @@ def run_import(
         )
     if not claimed.checked:
         try:
-            check_structure(open_stream())
+            records_total = check_structure(open_stream())
         except FileRejectedError as error:
             return run.finish(str(error))
-        run.structure_checked()
-    writer = BookWriter(book, run.report, resume_at=run.report.records_done)
+        run.structure_checked(records_total)
+    writer = BookWriter(book, run.report, resume_at=run.report.checkpoint)
     try:
         if _write_records(run, writer, open_stream, remaining_ms):
             paused = run.pause()  # first: the continuation must find the lease given up
@@ -141,10 +193,11 @@ def _write_records(
 ) -> bool:
     """Write the file's records from the checkpoint on, checkpointing as they go; True when
     the invocation ran low on time and stopped at a checkpoint (everything before it written)."""
-    resume_at = run.report.records_done
+    resume_at = run.report.checkpoint
     try:
         for item in read_items(open_stream()):
             writer.add(item)
+            run.progress(writer.position)
             if writer.position <= resume_at:
                 continue
             if writer.position % CHECKPOINT_EVERY == 0:

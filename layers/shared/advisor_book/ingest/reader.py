@@ -230,10 +230,10 @@ def read_items(stream: IO[bytes], build: bool = True) -> Iterator[Item]:
         raise FileRejectedError("the file ends early") from error
 
 
-def check_structure(stream: IO[bytes]) -> None:
-    """The first pass: the whole file is read and nothing is written.
+def check_structure(stream: IO[bytes]) -> int:
+    """The first pass: the whole file is read and nothing is written; how many items (records
+    and unknown top-level fields) the second pass will go through.
 
     Records are only read past, not built, which makes this pass several times faster.
     """
-    for _ in read_items(stream, build=False):
-        pass
+    return sum(1 for _ in read_items(stream, build=False))

@@ -1,4 +1,4 @@
-"""An import's report: its counts and its first rejections, each cut to a bound.
+"""An import's report: its counts, its progress and its first rejections, each cut to a bound.
 
 Whatever a file holds (a field name of a megabyte, a message quoting it), the report stays far
 below DynamoDB's 400 KB item limit: MAX_ERRORS_KEPT errors, each path and message cut short.
@@ -16,7 +16,9 @@ MAX_NAME_IN_PATH = 64
 
 @dataclass
 class ImportReport:
-    """Counts and the first rejections of one import; `rejected` stays exact past the cap."""
+    """Counts, progress and the first rejections of one import; `rejected` stays exact past
+    the cap. `records_done` is what the import shows and only grows; `checkpoint` is how far
+    every record is written, where a new invocation resumes."""
 
     advisors_upserted: int = 0
     clients_upserted: int = 0
@@ -24,16 +26,32 @@ class ImportReport:
     errors: list[RecordError] = field(default_factory=list)
     failure: str | None = None
     records_done: int = 0
+    checkpoint: int = 0
+    records_total: int | None = None
+    records_per_second: int | None = None
 
     @classmethod
-    def resumed(cls, status: ImportStatus) -> "ImportReport":
+    def resumed(cls, status: ImportStatus, checkpoint: int = 0) -> "ImportReport":
         return cls(
             advisors_upserted=status.advisors_upserted,
             clients_upserted=status.clients_upserted,
             rejected=status.rejected,
             errors=list(status.errors),
             records_done=status.records_done,
+            checkpoint=checkpoint,
+            records_total=status.records_total,
+            records_per_second=status.records_per_second,
         )
+
+    def advance(self, position: int) -> None:
+        """The records up to `position` are read and checked; records_done never goes back
+        (a resumed import reads again the records before its checkpoint)."""
+        self.records_done = max(self.records_done, position)
+
+    def timed(self, working_ms: int) -> None:
+        """Measure the rate over `working_ms`, the time worked on the import so far."""
+        if working_ms > 0:
+            self.records_per_second = self.records_done * 1000 // working_ms
 
     def reject(self, path: str, message: str) -> None:
         self.rejected += 1
@@ -59,6 +77,8 @@ class ImportReport:
                 "rejected": self.rejected,
                 "errors": errors,
                 "records_done": self.records_done,
+                "records_total": self.records_total,
+                "records_per_second": self.records_per_second,
                 "finished_at": utc_now() if finished else None,
             }
         )

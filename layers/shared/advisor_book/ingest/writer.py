@@ -115,7 +115,8 @@ class BookWriter:
         in_flight, self._in_flight = self._in_flight, []
         for future in in_flight:
             future.result()
-        self._report.records_done = max(self.position, self._resume_at)
+        self._report.checkpoint = max(self.position, self._resume_at)
+        self._report.advance(self._report.checkpoint)
 
     def close(self) -> None:
         self._writers.shutdown(wait=True, cancel_futures=True)

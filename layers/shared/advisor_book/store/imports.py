@@ -6,7 +6,7 @@ from typing import Any
 
 from advisor_book import attributes, keys
 from advisor_book.cursors import Page, PageKey
-from advisor_book.imports import ImportProgress, LeaseLostError
+from advisor_book.imports import ImportProgress, LeaseLostError, Work
 from advisor_book.models import ImportStatus, format_timestamp
 from advisor_book.store.core import ABSENT, Item, Table, condition
 
@@ -23,9 +23,26 @@ def _status_of(item: Item) -> ImportStatus:
             "rejected": int(item["rejected"]),
             "errors": item.get("errors", []),
             "records_done": int(item.get("records_done", 0)),
+            "records_total": _optional_int(item.get("records_total")),
+            "records_per_second": _optional_int(item.get("records_per_second")),
             "finished_at": item.get("finished_at"),
         }
     )
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _work_of(item: Item) -> Work:
+    """The work stored on an import; an item written before checkpoints were kept apart from
+    records_done had them equal."""
+    checkpoint: Any = item.get("checkpoint", item.get("records_done", 0))
+    return Work(checkpoint=int(checkpoint), working_ms=int(item.get("working_ms", 0)))
+
+
+def _work_fields(work: Work) -> dict[str, int]:
+    return {"checkpoint": work.checkpoint, "working_ms": work.working_ms}
 
 
 def _new_item(status: ImportStatus) -> Item:
@@ -93,6 +110,7 @@ class ImportStore:
             status=_status_of(stored),
             checked=bool(stored.get("checked")),
             unfinished_attempts=int(stored["attempts"]) - 1,
+            work=_work_of(stored),
         )
 
     def save_progress(
@@ -101,12 +119,14 @@ class ImportStore:
         *,
         owner: str,
         lease_until: datetime | None,
+        work: Work,
         checked: bool | None = None,
     ) -> None:
         """Checkpoint an import and renew the lease, or (None) hand it on at once: a pause,
         after which no earlier attempt counts as unfinished."""
         extra: dict[str, Any] = {
-            "lease_until": "" if lease_until is None else format_timestamp(lease_until)
+            "lease_until": "" if lease_until is None else format_timestamp(lease_until),
+            **_work_fields(work),
         }
         if lease_until is None:
             extra["attempts"] = 0
@@ -114,9 +134,32 @@ class ImportStore:
             extra["checked"] = checked
         self._write_held(status, owner, set_extra=extra)
 
-    def finish(self, status: ImportStatus, *, owner: str) -> None:
+    def finish(self, status: ImportStatus, *, owner: str, work: Work) -> None:
         """Store an import's outcome and drop its lease."""
-        self._write_held(status, owner, remove=("lease_owner", "lease_until"))
+        self._write_held(
+            status, owner, set_extra=_work_fields(work), remove=("lease_owner", "lease_until")
+        )
+
+    def report_progress(self, status: ImportStatus, *, owner: str, working_ms: int) -> None:
+        """Show how far a running import has got between its checkpoints: records_done and the
+        rate, and the time worked. One small UpdateItem; LeaseLostError once `owner` does not
+        hold the import."""
+        fields = {
+            "records_done": status.records_done,
+            "records_per_second": status.records_per_second,
+            "working_ms": working_ms,
+        }
+        updated = self._table.update(
+            keys.import_status(status.import_id),
+            UpdateExpression="SET " + ", ".join(f"{name} = :{name}" for name in fields),
+            **condition(
+                "lease_owner = :lease_owner",
+                lease_owner=owner,
+                **fields,
+            ),
+        )
+        if updated is None:
+            raise LeaseLostError(status.import_id)
 
     def release(self, import_id: str, *, owner: str) -> None:
         """Let a retry take the import over at once (after an error in this invocation)."""

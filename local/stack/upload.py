@@ -1,0 +1,412 @@
+"""`make import FILE=<path>`: upload a seed file to a stack's seed bucket and follow its import
+to the end, as a user would watch it.
+
+    python -m local.stack.upload my-book.json               # the running local stack (make run)
+    python -m local.stack.upload my-book.json --env dev     # the stack samconfig.toml's dev deploys
+
+Locally the emulator is found on LOCAL_AWS_PORT (default 5000) with credentials of its own, so
+no AWS configuration is needed. With --env, the stack's name comes from samconfig.toml and its
+seed bucket and table from the stack's outputs, with the caller's AWS credentials.
+
+The import is followed by reading its status item from the table (one GetItem a second), not
+through the API: whoever can upload to a deployed stack's bucket has AWS credentials, but not
+necessarily a Cognito user. Its id follows from the upload itself (bucket, key and the version
+S3 gave the object), so no other upload to the same key is mistaken for it.
+
+Exit status: 0 when the import ends SUCCEEDED or PARTIAL, 1 when it ends FAILED or the upload
+fails, 3 when it has not ended within --timeout seconds (it goes on without the watch).
+"""
+
+import argparse
+import os
+import sys
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+
+from local.harness import template
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import CompletedPartTypeDef
+
+    from advisor_book.models import ImportStatus
+
+LOCAL_TABLE = "BookTable"  # the local stack names each table by its logical id
+LOCAL_BUCKET = "advisor-book-seed"
+SEED_BUCKET = "SeedBucket"  # the template's logical id of the seed bucket
+POLL_SECONDS = 1.0
+LINE_EVERY_SECONDS = 5.0
+BAR_WIDTH = 30
+ERRORS_SHOWN = 10
+PART_SIZE = 128 * 1024 * 1024
+"""A file larger than this goes up in parts of this size (S3 takes at most 5 GiB in one PUT)."""
+
+LOCAL_HINT = (
+    ". Start the local stack with make run; if it runs with another LOCAL_AWS_PORT, give make "
+    "import the same: LOCAL_AWS_PORT=<port> make import FILE=..."
+)
+
+EXIT_FAILED = 1
+EXIT_TIMED_OUT = 3
+EXIT_INTERRUPTED = 130
+
+
+class UploadError(Exception):
+    """The file cannot be uploaded, or its stack cannot be found: the message says why."""
+
+
+# --- Where to -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A stack's seed bucket and table, with the clients that reach them."""
+
+    bucket: str
+    table: str
+    described: str
+    session: boto3.Session
+    endpoint_url: str | None = None
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service, endpoint_url=self.endpoint_url)  # type: ignore[call-overload]
+
+
+def local_target(bucket: str | None) -> Target:
+    """The running local stack: its emulator on LOCAL_AWS_PORT, with the emulator's own
+    credentials whatever the user's AWS configuration says."""
+    port = os.environ.get("LOCAL_AWS_PORT", "5000")
+    session = boto3.Session(
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 (the emulator takes any)
+        region_name="us-east-1",
+    )
+    return Target(
+        bucket=bucket or os.environ.get("LOCAL_SEED_BUCKET", LOCAL_BUCKET),
+        table=LOCAL_TABLE,
+        described=f"the local stack (AWS emulator on 127.0.0.1:{port})",
+        session=session,
+        endpoint_url=f"http://127.0.0.1:{port}",
+    )
+
+
+def stack_settings(config_env: str, samconfig: Path | None = None) -> tuple[str, str | None]:
+    """The stack name and region (None: the AWS configuration's) that `sam deploy
+    --config-env <config_env>` uses, from samconfig.toml."""
+    path = samconfig or template.ROOT / "samconfig.toml"
+    config = tomllib.loads(path.read_text())
+    if config_env not in config:
+        known = ", ".join(name for name in config if isinstance(config[name], dict))
+        raise UploadError(f"samconfig.toml has no environment {config_env!r} (it has {known})")
+    sections = config[config_env]
+    merged: dict[str, Any] = {
+        **sections.get("global", {}).get("parameters", {}),
+        **sections.get("deploy", {}).get("parameters", {}),
+    }
+    if "stack_name" not in merged:
+        raise UploadError(f"samconfig.toml's {config_env!r} names no stack_name")
+    return str(merged["stack_name"]), merged.get("region")
+
+
+def deployed_target(config_env: str, bucket: str | None) -> Target:
+    """A deployed stack: its seed bucket and table from its outputs, reached with the user's
+    AWS credentials."""
+    stack_name, region = stack_settings(config_env)
+    session = boto3.Session(region_name=region)
+    if session.region_name is None:
+        raise UploadError("no AWS region: set AWS_REGION, or region in samconfig.toml")
+    try:
+        stacks = session.client("cloudformation").describe_stacks(StackName=stack_name)
+    except (ClientError, BotoCoreError) as error:
+        raise UploadError(f"cannot read the stack {stack_name}: {error}") from error
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks["Stacks"][0].get("Outputs", [])}
+    missing = {"SeedBucketName", "TableName"} - outputs.keys()
+    if missing:
+        raise UploadError(f"the stack {stack_name} has no output {', '.join(sorted(missing))}")
+    return Target(
+        bucket=bucket or outputs["SeedBucketName"],
+        table=outputs["TableName"],
+        described=f"the stack {stack_name} ({session.region_name})",
+        session=session,
+    )
+
+
+def refusal_of_key(key: str) -> str | None:
+    """Why an upload to `key` would not be imported (the template's trigger filter), or None."""
+    for function in template.functions().values():
+        for trigger in function.bucket_triggers:
+            if trigger.bucket != SEED_BUCKET:
+                continue
+            if key.startswith(trigger.prefix) and key.endswith(trigger.suffix):
+                return None
+            wanted = " and ".join(
+                part
+                for part in (
+                    trigger.prefix and f"start with {trigger.prefix!r}",
+                    trigger.suffix and f"end with {trigger.suffix!r}",
+                )
+                if part
+            )
+            return f"only keys that {wanted} are imported"
+    return "the template imports nothing from the seed bucket"
+
+
+# --- Upload ---------------------------------------------------------------------------------
+
+
+def upload(s3: "S3Client", path: Path, bucket: str, key: str, part_size: int = PART_SIZE) -> str:
+    """Upload the file and return what names this version of the object in S3's event: its
+    version id, or its ETag in a bucket without versioning."""
+    size = path.stat().st_size
+    with path.open("rb") as body:
+        if size <= part_size:
+            put = s3.put_object(Bucket=bucket, Key=key, Body=body)
+            return put.get("VersionId") or put["ETag"].strip('"')
+        return _upload_in_parts(s3, body, bucket, key, part_size)
+
+
+def _upload_in_parts(s3: "S3Client", body: IO[bytes], bucket: str, key: str, size: int) -> str:
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    try:
+        parts: list[CompletedPartTypeDef] = []
+
+        while chunk := body.read(size):
+            number = len(parts) + 1
+            part = s3.upload_part(
+                Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=chunk
+            )
+            parts.append({"PartNumber": number, "ETag": part["ETag"]})
+        done = s3.complete_multipart_upload(
+            Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
+        )
+    except BaseException:
+        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+        raise
+    return done.get("VersionId") or done["ETag"].strip('"')
+
+
+# --- Showing progress -----------------------------------------------------------------------
+
+
+def _duration(seconds: float) -> str:
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, seconds_left = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds_left:02d}" if hours else f"{minutes}:{seconds_left:02d}"
+
+
+def progress_text(done: int, total: int | None, rate: int | None) -> str:
+    """How far an import in its second pass has got: done/total, the rate and the time left."""
+    if total is None:
+        return f"{done:,} records"
+    share = done * 100 // total if total else 100
+    speed = f"{rate:,} records/s" if rate is not None else "-- records/s"
+    left = f"ETA {_duration((total - done) / rate)}" if rate else "ETA --"
+    return f"{done:,}/{total:,} records ({share}%), {speed}, {left}"
+
+
+def render_bar(done: int, total: int | None, rate: int | None, width: int = BAR_WIDTH) -> str:
+    """One line of a terminal's progress bar."""
+    if total is None:
+        return f"[{'?' * width}] {progress_text(done, total, rate)}"
+    filled = min(width, done * width // total) if total else width
+    return f"[{'#' * filled}{'.' * (width - filled)}] {progress_text(done, total, rate)}"
+
+
+def phase(status: "ImportStatus | None") -> str | None:
+    """What the import is doing when there is no count to show yet, or None."""
+    if status is None:
+        return "waiting for the ingest to take the upload"
+    if status.records_total is None and not status.records_done:
+        return "checking the file's structure (first pass)"
+    return None
+
+
+class Display:
+    """Progress as a terminal shows it: one bar, redrawn in place."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def show(self, status: "ImportStatus | None", now: float) -> None:
+        waiting = phase(status)
+        line = (
+            waiting
+            if waiting is not None or status is None
+            else render_bar(status.records_done, status.records_total, status.records_per_second)
+        )
+        self.out.write(f"\r{line}\x1b[K")
+        self.out.flush()
+
+    def close(self) -> None:
+        self.out.write("\r\x1b[K")
+        self.out.flush()
+
+
+class Lines(Display):
+    """Progress where there is no terminal (a log, a pipe): a plain line every few seconds."""
+
+    def __init__(self, out: IO[str], every: float = LINE_EVERY_SECONDS) -> None:
+        super().__init__(out)
+        self.every = every
+        self.last: float | None = None
+
+    def show(self, status: "ImportStatus | None", now: float) -> None:
+        if self.last is not None and now - self.last < self.every:
+            return
+        self.last = now
+        waiting = phase(status)
+        line = (
+            waiting
+            if waiting is not None or status is None
+            else progress_text(status.records_done, status.records_total, status.records_per_second)
+        )
+        print(line, file=self.out, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+def summary(status: "ImportStatus", errors_shown: int = ERRORS_SHOWN) -> str:
+    """The outcome: status, counts, rate, and the first errors."""
+    rate = f", {status.records_per_second:,} records/s" if status.records_per_second else ""
+    lines = [
+        f"{status.status}: import {status.import_id} of s3://{status.bucket}/{status.key}",
+        f"  {status.records_done:,} records: {status.advisors_upserted:,} advisors and "
+        f"{status.clients_upserted:,} clients upserted, {status.rejected:,} rejected{rate}",
+    ]
+    if status.errors:
+        lines.append("first errors:")
+        lines += [f"  {e.path}: {e.message}" for e in status.errors[:errors_shown]]
+        if len(status.errors) > errors_shown:
+            lines.append(f"  and more in its report: GET /imports/{status.import_id}")
+    return "\n".join(lines)
+
+
+# --- Following the import -------------------------------------------------------------------
+
+
+def follow(
+    read: Callable[[], "ImportStatus | None"],
+    display: Display,
+    *,
+    timeout: float,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> "ImportStatus | None":
+    """Read the import's status until it has ended (its last status) or `timeout` seconds went
+    by (None), showing its progress at each reading."""
+    deadline = clock() + timeout
+    try:
+        while True:
+            status = read()
+            if status is not None and status.status != "IN_PROGRESS":
+                return status
+            now = clock()
+            if now >= deadline:
+                return None
+            display.show(status, now)
+            sleep(POLL_SECONDS)
+    finally:
+        display.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Upload a seed file to a stack's seed bucket and follow its import.",
+        epilog="Exit status: 0 SUCCEEDED or PARTIAL; 1 FAILED, or the upload failed; "
+        "3 the import had not ended within --timeout (it goes on).",
+    )
+    parser.add_argument("file", type=Path, help="the seed file (JSON) to upload")
+    parser.add_argument("--key", help="the S3 key (default: the file's name)")
+    parser.add_argument(
+        "--env",
+        help="a deploy environment of samconfig.toml (default, dev, prod): that stack, with "
+        "your AWS credentials; without it, the local stack of make run",
+    )
+    parser.add_argument("--bucket", help="another bucket than the stack's seed bucket")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=3600,
+        help="seconds to follow the import before giving up on watching it (default 3600)",
+    )
+    args = parser.parse_args(argv)
+    if not args.file.is_file():
+        parser.error(f"{args.file} is not a file")
+    key = args.key or args.file.name
+    refusal = refusal_of_key(key)
+    if refusal is not None:
+        parser.error(f"{key} would not be imported: {refusal}; choose another --key")
+
+    sys.path.insert(0, str(template.ROOT / "layers" / "shared"))
+    from advisor_book.imports import import_id_for
+    from advisor_book.store.core import Table
+    from advisor_book.store.imports import ImportStore
+
+    try:
+        target = deployed_target(args.env, args.bucket) if args.env else local_target(args.bucket)
+    except UploadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        version = upload(target.client("s3"), args.file, target.bucket, key)
+    except EndpointConnectionError as error:
+        print(f"error: {error}{'' if args.env else LOCAL_HINT}", file=sys.stderr)
+        return EXIT_FAILED
+    except (ClientError, BotoCoreError) as error:
+        print(
+            f"error: cannot upload to s3://{target.bucket}/{key} of {target.described}: {error}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted before the upload ended: nothing is imported", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+    import_id = import_id_for(target.bucket, key, version)
+    print(
+        f"uploaded {args.file} to s3://{target.bucket}/{key} of {target.described}; "
+        f"import {import_id}",
+        flush=True,
+    )
+    imports = ImportStore(Table(target.client("dynamodb"), target.table))
+    display = Display(sys.stdout) if sys.stdout.isatty() else Lines(sys.stdout)
+    try:
+        finished = follow(lambda: imports.get(import_id), display, timeout=args.timeout)
+    except KeyboardInterrupt:
+        print(f"stopped watching; the import goes on: {import_id}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (ClientError, BotoCoreError) as error:
+        print(
+            f"error: cannot read import {import_id} from the table {target.table}: {error}; "
+            f"the import goes on (GET /imports/{import_id} shows it)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+    if finished is None:
+        started = imports.get(import_id) is not None
+        print(
+            f"error: import {import_id} had not ended after {args.timeout:g} s; it goes on "
+            "without the watch (--timeout to wait longer)"
+            if started
+            else f"error: no import of s3://{target.bucket}/{key} started within "
+            f"{args.timeout:g} s: is {target.bucket} the seed bucket of {target.described}?",
+            file=sys.stderr,
+        )
+        return EXIT_TIMED_OUT
+
+    print(summary(finished), flush=True)
+    return EXIT_FAILED if finished.status == "FAILED" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
