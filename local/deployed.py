@@ -1,6 +1,7 @@
 """A deployed stack as the developer commands see it: its name from samconfig.toml (one per
 deploy environment: default, dev, prod), its outputs and the parameters it was deployed with
-from CloudFormation. `make env-json` and `make smoke ENV=...` read it here.
+from CloudFormation. `make env-json`, `make smoke ENV=...` and `make import ENV=...` read it
+here.
 
     python -m local.deployed --env dev     # prints the environment's stack name
 """
@@ -18,27 +19,41 @@ from local.harness.template import ROOT
 SAMCONFIG = ROOT / "samconfig.toml"
 
 
+def _parameters(config: dict[str, Any], environment: str) -> dict[str, Any]:
+    """What `sam deploy --config-env <environment>` reads: its global parameters, then its
+    deploy parameters over them."""
+    sections = config.get(environment)
+    if not isinstance(sections, dict):
+        return {}
+    return {
+        **sections.get("global", {}).get("parameters", {}),
+        **sections.get("deploy", {}).get("parameters", {}),
+    }
+
+
 def environments() -> list[str]:
     """The deploy environments samconfig.toml names a stack for."""
     config: dict[str, Any] = tomllib.loads(SAMCONFIG.read_text())
-    return [
-        name
-        for name, sections in config.items()
-        if isinstance(sections, dict)
-        and "stack_name" in sections.get("global", {}).get("parameters", {})
-    ]
+    return [name for name in config if "stack_name" in _parameters(config, name)]
 
 
-def stack_name(environment: str) -> str:
-    """The stack that `sam deploy --config-env <environment>` deploys."""
-    if environment not in environments():
+def settings(environment: str) -> tuple[str, str | None]:
+    """The stack that `sam deploy --config-env <environment>` deploys, and its region (None:
+    the caller's AWS configuration decides)."""
+    config: dict[str, Any] = tomllib.loads(SAMCONFIG.read_text())
+    parameters = _parameters(config, environment)
+    if "stack_name" not in parameters:
         raise LookupError(
             f"samconfig.toml has no deploy environment {environment!r}; "
             f"its environments are {', '.join(environments())}"
         )
-    config: dict[str, Any] = tomllib.loads(SAMCONFIG.read_text())
-    name: str = config[environment]["global"]["parameters"]["stack_name"]
-    return name
+    region = parameters.get("region")
+    return str(parameters["stack_name"]), str(region) if region else None
+
+
+def stack_name(environment: str) -> str:
+    """The stack that `sam deploy --config-env <environment>` deploys."""
+    return settings(environment)[0]
 
 
 @dataclass(frozen=True)

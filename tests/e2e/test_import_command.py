@@ -1,5 +1,5 @@
 """`make import` (python -m local.stack.upload) as a user runs it against `make run`, with no AWS
-configuration and its output going to a pipe: a file of 25,000 clients followed to its
+configuration and its output going to a pipe: a file of 50,000 clients followed to its
 summary, and a file that fails.
 
 The stack is one of its own: the big book would change what the shared stack's tests expect.
@@ -18,9 +18,8 @@ from local.tools.generate_seed import write_seed
 from tests.conftest import ROOT
 from tests.e2e.conftest import LocalStack, free_port, start_stack
 
-# 50,000 clients take the local stack over a minute on a busy 2-core machine: the test keeps
-# to half of that (docs/performance.md has the figures of both sizes).
-CLIENTS = 25_000
+# The size of book a firm loads: long enough for the progress to move many times.
+CLIENTS = 50_000
 ADVISORS = CLIENTS // 50
 RECORDS = CLIENTS + ADVISORS
 # A safety net of minutes, not a measure.

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from advisor_book.models import ImportStatus, RecordError
+from local import deployed
 from local.stack import upload
-from local.stack.upload import Display, Lines, UploadError, progress_text, render_bar, summary
-from tests.conftest import ROOT
+from local.stack.progress import Display, Lines, progress_text, render_bar, summary
+from local.stack.upload import UploadError
 
 
 def status(**changes: Any) -> ImportStatus:
@@ -202,8 +203,8 @@ def test_a_missing_file_is_refused(tmp_path: Any, capsys: pytest.CaptureFixture[
 
 
 def test_a_deployed_stack_is_named_by_its_samconfig_environment() -> None:
-    assert upload.stack_settings("default") == ("advisor-book", None)
-    assert upload.stack_settings("dev") == ("advisor-book-dev", None)
-    assert upload.stack_settings("prod") == ("advisor-book-prod", None)
-    with pytest.raises(UploadError, match="no environment 'staging'"):
-        upload.stack_settings("staging", ROOT / "samconfig.toml")
+    assert deployed.settings("default") == ("advisor-book", None)
+    assert deployed.settings("dev") == ("advisor-book-dev", None)
+    assert deployed.settings("prod") == ("advisor-book-prod", None)
+    with pytest.raises(UploadError, match="no deploy environment 'staging'"):
+        upload.deployed_target("staging", None)
