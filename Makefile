@@ -15,8 +15,9 @@ export SAM_CLI_TELEMETRY := 0
 # The targets that reach AWS (deploy, env-json, smoke with ENV) use the caller's own region
 # (AWS_REGION, AWS_DEFAULT_REGION or the profile's), never the default above.
 CALLER_AWS := $(if $(filter file,$(origin AWS_DEFAULT_REGION)),env -u AWS_DEFAULT_REGION)
-# The samconfig.toml deploy environment: default, dev or prod.
-ENV ?= default
+# The samconfig.toml deploy environment of deploy, env-json and smoke: default, dev or prod.
+# (make import goes to the local stack unless ENV is given.)
+DEPLOY_ENV := $(or $(ENV),default)
 
 # The first working Python 3.13: python3.13 on PATH, else one installed by pyenv.
 PYTHON313 := $(shell \
@@ -105,7 +106,7 @@ invoke: $(VENV)/.installed ## Run a function once on an event, without Docker: F
 
 .PHONY: env-json
 env-json: $(VENV)/.installed ## env.json for sam local invoke, from a deployed stack (ENV=default|dev|prod or STACK=<name>)
-	@$(CALLER_AWS) $(BIN)/python -m local.tools.env_json --env "$(ENV)" $(if $(STACK),--stack "$(STACK)")
+	@$(CALLER_AWS) $(BIN)/python -m local.tools.env_json --env "$(DEPLOY_ENV)" $(if $(STACK),--stack "$(STACK)")
 
 .PHONY: import
 import: $(VENV)/.stack-installed ## Upload FILE=<path> to the seed bucket and follow its import (ENV=<samconfig env>: deployed; KEY=, BUCKET=)
@@ -113,7 +114,7 @@ import: $(VENV)/.stack-installed ## Upload FILE=<path> to the seed bucket and fo
 	  echo "usage: make import FILE=<path> [KEY=<s3 key>] [ENV=<samconfig env>] [BUCKET=<bucket>]" >&2; \
 	  exit 2; \
 	fi
-	@$(BIN)/python -m local.stack.upload "$(FILE)" $(if $(KEY),--key "$(KEY)") \
+	@$(if $(ENV),$(CALLER_AWS)) $(BIN)/python -m local.stack.upload "$(FILE)" $(if $(KEY),--key "$(KEY)") \
 	  $(if $(ENV),--env "$(ENV)") $(if $(BUCKET),--bucket "$(BUCKET)")
 
 .PHONY: build
@@ -122,9 +123,9 @@ build: install ## sam build (the layer and every function)
 
 .PHONY: deploy
 deploy: install ## Build, then sam deploy the samconfig.toml environment ENV=default|dev|prod
-	@$(BIN)/python -m local.deployed --env "$(ENV)" > /dev/null
+	@$(BIN)/python -m local.deployed --env "$(DEPLOY_ENV)" > /dev/null
 	@$(MAKE) --no-print-directory build
-	$(CALLER_AWS) $(SAM_BIN)/sam deploy --config-env "$(ENV)"
+	$(CALLER_AWS) $(SAM_BIN)/sam deploy --config-env "$(DEPLOY_ENV)"
 
 .PHONY: smoke
 smoke: $(VENV)/.installed ## The smoke tests against a deployed stack: ENV=default|dev|prod, STACK=<name> or URL=<api> TOKEN=<id token>
@@ -133,8 +134,8 @@ ifneq ($(URL)$(TOKEN),)
 else ifneq ($(STACK),)
 	SMOKE_STACK="$(STACK)" $(CALLER_AWS) $(BIN)/pytest tests/e2e/test_smoke.py
 else
-	@$(BIN)/python -m local.deployed --env "$(ENV)" > /dev/null
-	SMOKE_ENV="$(ENV)" $(CALLER_AWS) $(BIN)/pytest tests/e2e/test_smoke.py
+	@$(BIN)/python -m local.deployed --env "$(DEPLOY_ENV)" > /dev/null
+	SMOKE_ENV="$(DEPLOY_ENV)" $(CALLER_AWS) $(BIN)/pytest tests/e2e/test_smoke.py
 endif
 
 .PHONY: bench

@@ -1,4 +1,4 @@
-"""`make import` (python -m local.stack.upload) as a user runs it against `make run`, with no AWS
+"""`make import` as a user runs it against `make run`, with no AWS
 configuration and its output going to a pipe: a file of 50,000 clients followed to its
 summary, and a file that fails.
 
@@ -8,7 +8,6 @@ The stack is one of its own: the big book would change what the shared stack's t
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,14 +34,15 @@ def own_stack() -> Iterator[LocalStack]:
 
 
 def make_import(
-    stack: LocalStack, path: Path, *arguments: str, home: Path
+    stack: LocalStack, path: Path, *variables: str, home: Path
 ) -> subprocess.CompletedProcess[str]:
     """The command `make import FILE=<path>` runs, its output captured (not a terminal), in an
     environment with no AWS configuration at all."""
     environment = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("AWS_") and name not in ("LOCAL_AWS_PORT", "LOCAL_SEED_BUCKET")
+        if not name.startswith("AWS_")
+        and name not in ("LOCAL_AWS_PORT", "LOCAL_SEED_BUCKET", "ENV", "BUCKET", "KEY")
     }
     environment.update(
         {
@@ -53,7 +53,7 @@ def make_import(
         }
     )
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "local.stack.upload", str(path), *arguments],
+        ["make", "-s", "--no-print-directory", "import", f"FILE={path}", *variables],  # noqa: S607
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -101,9 +101,11 @@ def test_a_file_that_fails_exits_non_zero_with_the_reason(
     broken = tmp_path / "broken.json"
     broken.write_bytes(b'{"clients": [{"first_name": nope}]}')
 
-    done = make_import(own_stack, broken, "--key", "uploads/broken.json", home=tmp_path)
+    done = make_import(own_stack, broken, "KEY=uploads/broken.json", home=tmp_path)
 
-    assert done.returncode == 1
+    # make exits 2 when a command fails, and names the command's own status (1: FAILED).
+    assert done.returncode == 2
+    assert "Error 1" in done.stderr
     lines = done.stdout.splitlines()
     assert "FAILED: import imp-" in done.stdout
     assert "s3://advisor-book-seed/uploads/broken.json" in lines[-4]
