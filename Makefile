@@ -41,7 +41,7 @@ define create_venv
 	@$(BIN)/python -m pip install --quiet --upgrade pip==$(PIP_VERSION)
 endef
 
-# What the local stack needs (make run, token, import): the layer's requirements and the stack
+# What the local stack needs (make run, token, import, invoke): the layer's requirements and the stack
 # group, no more. The dev group includes the stack group, so either stamp is enough for these.
 $(VENV)/.stack-installed: pyproject.toml layers/shared/requirements.txt
 	@echo "Installing the local stack's dependencies into $(VENV): a minute or two the first time, then never again until pyproject.toml changes."
@@ -101,7 +101,7 @@ token: $(VENV)/.stack-installed ## Print an admin ID token for the running stack
 	@$(BIN)/python -m local.stack.token $(if $(ADVISOR),--advisor $(ADVISOR))
 
 .PHONY: invoke
-invoke: $(VENV)/.installed ## Run a function once on an event, without Docker: FUNCTION=<logical id> EVENT=<file>
+invoke: $(VENV)/.stack-installed ## Run a function once on an event, without Docker: FUNCTION=<logical id> EVENT=<file>
 	@$(BIN)/python -m local.invoke $(if $(FUNCTION),"$(FUNCTION)") $(if $(EVENT),"$(EVENT)")
 
 .PHONY: env-json
