@@ -80,3 +80,29 @@ def test_swagger_ui_embeds_everything_it_needs(functions: Functions) -> None:
     assert "SwaggerUIBundle" in html
     assert '"title": "advisor-book"' in html
     assert not re.search(r"""(src|href)=["']https?://""", html)
+
+
+# The operationIds integrators' generated clients name their methods by: changing one breaks
+# them, so each is fixed here, and a new route adds its own.
+OPERATION_IDS = {
+    ("GET", "/advisors"): "listAdvisors",
+    ("GET", "/advisors/{advisor_id}"): "getAdvisor",
+    ("GET", "/advisors/{advisor_id}/clients"): "listAdvisorClients",
+    ("GET", "/clients/{client_id}"): "getClient",
+    ("GET", "/clients/{client_id}/assignments"): "listAssignmentHistory",
+    ("PUT", "/clients/{client_id}/advisor"): "assignAdvisor",
+    ("DELETE", "/clients/{client_id}/advisor"): "unassignAdvisor",
+    ("GET", "/imports"): "listImports",
+    ("GET", "/imports/{import_id}"): "getImport",
+}
+
+
+def test_operation_ids_stay_as_integrators_know_them() -> None:
+    generated = json.loads(openapi.generate())
+    operation_ids = {
+        (method.upper(), path): operation["operationId"]
+        for path, item in generated["paths"].items()
+        for method, operation in item.items()
+    }
+
+    assert operation_ids == OPERATION_IDS
