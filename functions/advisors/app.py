@@ -13,7 +13,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import advisors, config
-from advisor_book.auth import ADVISORS_TOO
+from advisor_book.auth import ADVISORS_TOO, READ
 from advisor_book.http import (
     AdvisorId,
     NextToken,
@@ -40,7 +40,7 @@ cursors = config.cursor_codec(settings)
 @app.operation(
     "GET",
     "/advisors",
-    access=ADVISORS_TOO,
+    access=ADVISORS_TOO.and_services(READ),
     tags=["Advisors"],
     summary="List available advisors",
     description="Advisors who accept new clients and are below capacity, in advisor id order; "
@@ -76,7 +76,7 @@ def list_advisors(
 @app.operation(
     "GET",
     "/advisors/<advisor_id>",
-    access=ADVISORS_TOO,
+    access=ADVISORS_TOO.and_services(READ),
     tags=["Advisors"],
     summary="Get an advisor",
     description="The advisor with its client count and the exact total assets of its clients.",
@@ -89,7 +89,7 @@ def get_advisor(advisor_id: AdvisorId) -> AdvisorDetail:
 @app.operation(
     "GET",
     "/advisors/<advisor_id>/clients",
-    access=ADVISORS_TOO,
+    access=ADVISORS_TOO.and_services(READ),
     tags=["Advisors"],
     summary="List an advisor's clients",
     description="The advisor's clients in client id order, each with its total account value.",

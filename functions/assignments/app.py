@@ -15,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import assignments, config
-from advisor_book.auth import ADMINS_ONLY
+from advisor_book.auth import ADMINS_ONLY, ASSIGN
 from advisor_book.http import ClientId, create_app, documented, resolve
 from advisor_book.models import AssignAdvisorRequest, Assignment
 from advisor_book.store.assignment import AssignmentStore
@@ -29,7 +29,7 @@ store = AssignmentStore(config.table(config.Settings.from_environment()))
 @app.operation(
     "PUT",
     "/clients/<client_id>/advisor",
-    access=ADMINS_ONLY,
+    access=ADMINS_ONLY.and_services(ASSIGN),
     tags=["Assignments"],
     summary="Assign or reassign a client's advisor",
     description="Gives the client this advisor, moving it from its previous advisor if any. "
@@ -47,7 +47,7 @@ def assign_advisor(
 @app.operation(
     "DELETE",
     "/clients/<client_id>/advisor",
-    access=ADMINS_ONLY,
+    access=ADMINS_ONLY.and_services(ASSIGN),
     tags=["Assignments"],
     summary="Remove a client's advisor",
     description="Leaves the client without an advisor; a client that has none is left as it is.",

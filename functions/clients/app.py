@@ -12,7 +12,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import clients, config
-from advisor_book.auth import ADVISORS_TOO
+from advisor_book.auth import ADVISORS_TOO, READ
 from advisor_book.http import (
     ClientId,
     NextToken,
@@ -36,7 +36,7 @@ cursors = config.cursor_codec(settings)
 @app.operation(
     "GET",
     "/clients/<client_id>",
-    access=ADVISORS_TOO,
+    access=ADVISORS_TOO.and_services(READ),
     tags=["Clients"],
     summary="Get a client",
     description="The client with its accounts, their exact total and its current advisor.",
@@ -49,7 +49,7 @@ def get_client(client_id: ClientId) -> ClientDetail:
 @app.operation(
     "GET",
     "/clients/<client_id>/assignments",
-    access=ADVISORS_TOO,
+    access=ADVISORS_TOO.and_services(READ),
     tags=["Clients"],
     summary="List a client's assignment history",
     description="Every assign, reassign and unassign of the client, newest first.",

@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import config, imports
-from advisor_book.auth import ADMINS_ONLY
+from advisor_book.auth import ADMINS_ONLY, IMPORT
 from advisor_book.http import (
     ImportId,
     NextToken,
@@ -34,7 +34,7 @@ cursors = config.cursor_codec(settings)
 @app.operation(
     "GET",
     "/imports",
-    access=ADMINS_ONLY,
+    access=ADMINS_ONLY.and_services(IMPORT),
     tags=["Imports"],
     summary="List seed-file imports",
     description="Imports newest first: all of them, or those of one S3 key.",
@@ -55,7 +55,7 @@ def list_imports(
 @app.operation(
     "GET",
     "/imports/<import_id>",
-    access=ADMINS_ONLY,
+    access=ADMINS_ONLY.and_services(IMPORT),
     tags=["Imports"],
     summary="Get an import's report",
     description="Status, counts, progress and the first 100 rejected records of one import.",

@@ -160,6 +160,23 @@ def user_claims(
 ADMIN_CLAIMS = user_claims("admin", ["admin"])
 
 
+def service_claims(client_id: str, scopes: Sequence[str]) -> dict[str, Any]:
+    """The claims of an access token from the client-credentials grant, as Cognito issues them:
+    the app client as subject, its granted scopes space-separated (`advisor-book/read`)."""
+    return {
+        "sub": client_id,
+        "client_id": client_id,
+        "token_use": "access",
+        "scope": " ".join(scopes),
+        "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local",
+        "auth_time": ISSUED_AT,
+        "iat": ISSUED_AT,
+        "exp": ISSUED_AT + 3600,
+        "version": 2,
+        "jti": str(uuid.uuid5(uuid.NAMESPACE_URL, f"advisor-book:{client_id}")),
+    }
+
+
 def s3_put_event(
     bucket: str, key: str, *, version_id: str | None = None, etag: str = "0", size: int = 0
 ) -> dict[str, Any]:

@@ -14,10 +14,18 @@ import sys
 import tomllib
 from typing import Any
 
+from advisor_book import auth
 from local.harness import template
 from local.harness.runtime import load_handler
 
 DOCUMENT = template.ROOT / "functions" / "docs" / "openapi.json"
+# The user pool domain's token endpoint, as the stack's UserPoolDomain output names it.
+TOKEN_URL = "https://{domain}.auth.{region}.amazoncognito.com/oauth2/token"  # noqa: S105
+SCOPE_DESCRIPTIONS: dict[auth.Scope, str] = {
+    auth.READ: "Read the directory, every advisor's book, clients and their histories.",
+    auth.ASSIGN: "Assign and unassign clients' advisors.",
+    auth.IMPORT: "Follow seed-file imports and read their reports.",
+}
 DOCS_FUNCTION = "DocsFunction"
 DESCRIPTION = """\
 A wealth-management firm's book of business: financial advisors and their clients.
@@ -32,10 +40,16 @@ Every operation needs the ID token of a user of the deployment's Cognito user po
 Users in the `admin` group may call everything. Users in the `advisor` group (with the
 attribute `custom:advisor_id`) may list and read advisors, and read their own book: their
 clients, each client and its assignment history; another advisor's book or client is 404, and
-assignments and imports are 403."""
+assignments and imports are 403.
+
+Services (an integrator's system) call with an access token of an app client of the pool
+instead, obtained with the OAuth 2.0 client-credentials grant: each operation names the one
+scope (`advisor-book/read`, `advisor-book/assign` or `advisor-book/import`) that lets a service
+call it, and a token without that scope is 403."""
 
 
 SECURITY_SCHEME = "CognitoIdToken"
+SERVICE_SCHEME = "ServiceClientCredentials"
 
 
 def _authorizer_header() -> str:
@@ -76,10 +90,12 @@ def generate() -> str:
         description=DESCRIPTION,
         on_conflict="error",
     )
+    accesses: dict[tuple[str, str], auth.Access] = {}
     for function in template.functions().values():
         if function.routes and function.logical_id != DOCS_FUNCTION:
             module, _ = load_handler(function.logical_id, _placeholder_refs())
             merge.add_schema(module.app.get_openapi_schema())
+            accesses.update(module.app.access)
     document: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
     _drop_unreferenced_schemas(document)
     document.setdefault("components", {})["securitySchemes"] = {
@@ -90,9 +106,31 @@ def generate() -> str:
             "description": "A Cognito ID token of the deployment's user pool. Against the "
             "local stack (make run), `make token` prints the admin's and "
             "`make token ADVISOR=<advisor id>` an advisor's.",
-        }
+        },
+        SERVICE_SCHEME: {
+            "type": "oauth2",
+            "description": "An access token of an integrator's app client (client-credentials "
+            "grant), sent in `Authorization`. The token URL is the user pool domain's "
+            "(`UserPoolDomain` output); against the local stack it is "
+            "http://127.0.0.1:3000/oauth2/token, and `make token CLIENT=IntegratorClient` "
+            "prints a token with every scope.",
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": TOKEN_URL,
+                    "scopes": {
+                        auth.scope_name(scope): SCOPE_DESCRIPTIONS[scope] for scope in auth.SCOPES
+                    },
+                }
+            },
+        },
     }
     document["security"] = [{SECURITY_SCHEME: []}]
+    for (method, path), access in accesses.items():
+        operation = document["paths"].get(path, {}).get(method.lower())
+        if operation is not None and not access.public:
+            operation["security"] = [{SECURITY_SCHEME: []}] + (
+                [{SERVICE_SCHEME: [auth.scope_name(access.service)]}] if access.service else []
+            )
     document["paths"] = dict(sorted(document["paths"].items()))
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

@@ -12,7 +12,7 @@ import pytest
 
 from advisor_book import assignments
 from local.harness import template
-from local.harness.events import ADMIN_CLAIMS, user_claims
+from local.harness.events import ADMIN_CLAIMS, service_claims, user_claims
 from tests.conftest import HttpResponse, Stores
 
 pytestmark = pytest.mark.shared_book
@@ -90,6 +90,40 @@ CASES = [
 ]
 
 
+# The one scope that lets a service call each route; with any other it gets 403.
+SERVICE_SCOPE = {
+    ("GET", "/advisors"): "read",
+    ("GET", "/advisors/{advisor_id}"): "read",
+    ("GET", "/advisors/{advisor_id}/clients"): "read",
+    ("GET", "/clients/{client_id}"): "read",
+    ("GET", "/clients/{client_id}/assignments"): "read",
+    ("PUT", "/clients/{client_id}/advisor"): "assign",
+    ("DELETE", "/clients/{client_id}/advisor"): "assign",
+    ("GET", "/imports"): "import",
+    ("GET", "/imports/{import_id}"): "import",
+}
+SERVICES: dict[str, tuple[str, ...]] = {
+    "service with read": ("read",),
+    "service with assign": ("assign",),
+    "service with import": ("import",),
+    "service with no scope": (),
+}
+SERVICE_CASES = [
+    pytest.param(
+        method,
+        resource,
+        params,
+        body,
+        scopes,
+        statuses[0] if SERVICE_SCOPE[(method, resource)] in scopes else 403,
+        id=f"{method} {resource} as {name}",
+        marks=[pytest.mark.writes] if method != "GET" and "assign" in scopes else [],
+    )
+    for method, resource, params, body, statuses in MATRIX
+    for name, scopes in SERVICES.items()
+]
+
+
 @pytest.fixture(scope="module")
 def book_arrangement() -> Callable[[Stores], None]:
     """adv-001 holds cli-0001; adv-002 holds cli-0004."""
@@ -125,6 +159,33 @@ def test_each_role_gets_what_its_rules_allow(
     if status >= 400:
         expected_code = {401: "unauthorized", 403: "forbidden", 404: "not_found"}[status]
         assert response.body["error"]["code"] == expected_code
+
+
+@pytest.mark.parametrize(
+    ("method", "resource", "params", "body", "scopes", "status"), SERVICE_CASES
+)
+def test_each_service_gets_what_its_scopes_allow(
+    api: Api,
+    method: str,
+    resource: str,
+    params: dict[str, str],
+    body: Any,
+    scopes: tuple[str, ...],
+    status: int,
+) -> None:
+    """A service with a route's scope gets what an admin gets (every book, no 404 for another
+    advisor's); with any other scope, 403."""
+    claims = service_claims("integrator", [f"advisor-book/{scope}" for scope in scopes])
+
+    response = api(method, resource, body=body, claims=claims, **params)
+
+    assert response.status == status, response.body
+    if status == 403:
+        assert response.body["error"]["code"] == "forbidden"
+
+
+def test_the_service_scopes_cover_every_route() -> None:
+    assert set(SERVICE_SCOPE) == {(method, resource) for method, resource, *_ in MATRIX}
 
 
 def test_another_advisors_client_is_answered_exactly_as_an_unknown_one(api: Api) -> None:

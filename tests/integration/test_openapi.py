@@ -52,11 +52,35 @@ def test_money_is_documented_as_a_decimal_string() -> None:
 
 
 def test_the_security_scheme_says_how_to_get_a_token_locally() -> None:
-    (scheme,) = COMMITTED["components"]["securitySchemes"].values()
+    scheme = COMMITTED["components"]["securitySchemes"][openapi.SECURITY_SCHEME]
 
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "Authorization")
     assert "`make token`" in scheme["description"]
     assert "`make token ADVISOR=<advisor id>`" in scheme["description"]
+
+
+def test_services_get_tokens_with_the_client_credentials_flow() -> None:
+    scheme = COMMITTED["components"]["securitySchemes"][openapi.SERVICE_SCHEME]
+
+    flow = scheme["flows"]["clientCredentials"]
+    assert scheme["type"] == "oauth2"
+    assert flow["tokenUrl"].endswith("/oauth2/token")
+    assert set(flow["scopes"]) == {
+        "advisor-book/read",
+        "advisor-book/assign",
+        "advisor-book/import",
+    }
+    assert "`make token CLIENT=IntegratorClient`" in scheme["description"]
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_every_operation_names_the_people_and_the_scope_it_needs(route: template.Route) -> None:
+    operation = COMMITTED["paths"][route.path][route.method.lower()]
+
+    (people, services) = operation["security"]
+    (scope,) = services[openapi.SERVICE_SCHEME]
+    assert people == {openapi.SECURITY_SCHEME: []}
+    assert operation["x-access"].endswith(f"services with the scope {scope}")
 
 
 def test_the_document_is_served_with_the_requests_base_path(functions: Functions) -> None:

@@ -36,7 +36,7 @@ def assignment_history(
 ) -> AssignmentHistoryPage:
     """Every assign, reassign and unassign of the client, newest first. An advisor sees the
     history of their current clients only (one more read, the client's, to know whose it is)."""
-    if not caller.is_admin:
+    if not caller.sees_every_book:
         _visible_client(book, caller, client_id)
     listing = cursors.listing(f"assignment-history:{client_id}", {}, caller.subject)
     page = book.history(client_id, limit=limit, start=listing.start(next_token))
