@@ -97,8 +97,8 @@ run: $(VENV)/.stack-installed ## Run the API on 127.0.0.1:3000 over a local AWS 
 	$(BIN)/python -m local.stack
 
 .PHONY: token
-token: $(VENV)/.stack-installed ## Print an admin ID token for the running stack (ADVISOR=<id>: that advisor's)
-	@$(BIN)/python -m local.stack.token $(if $(ADVISOR),--advisor $(ADVISOR))
+token: $(VENV)/.stack-installed ## Print an admin ID token for the running stack (ADVISOR=<id>: that advisor's; CLIENT=<app client>: a service's access token, SCOPE=<scope> to ask for one)
+	@$(BIN)/python -m local.stack.token $(if $(ADVISOR),--advisor $(ADVISOR)) $(if $(CLIENT),--client $(CLIENT)) $(foreach s,$(SCOPE),--scope $(s))
 
 .PHONY: invoke
 invoke: $(VENV)/.stack-installed ## Run a function once on an event, without Docker: FUNCTION=<logical id> EVENT=<file>

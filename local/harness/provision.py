@@ -116,8 +116,19 @@ def _existing(seed_bucket_name: str) -> dict[str, str]:
     return refs
 
 
+_CLIENT_SETTINGS = (
+    "ReadAttributes",
+    "WriteAttributes",
+    "GenerateSecret",
+    "AllowedOAuthFlows",
+    "AllowedOAuthFlowsUserPoolClient",
+    "AllowedOAuthScopes",
+)
+
+
 def provision_user_pools() -> dict[str, str]:
-    """Create the template's user pools, app clients and groups; their !Ref values (ids)."""
+    """Create the template's user pools, resource servers, app clients and groups; their !Ref
+    values (ids)."""
     refs: dict[str, str] = {}
     cognito: CognitoIdentityProviderClient = boto3.client("cognito-idp")
     for logical_id, resource in template.resources_of_type("AWS::Cognito::UserPool").items():
@@ -128,14 +139,23 @@ def provision_user_pools() -> dict[str, str]:
             AdminCreateUserConfig=properties.get("AdminCreateUserConfig", {}),
         )["UserPool"]
         refs[logical_id] = pool["Id"]
+    for resource in template.resources_of_type("AWS::Cognito::UserPoolResourceServer").values():
+        properties = resource["Properties"]
+        cognito.create_resource_server(
+            UserPoolId=refs[properties["UserPoolId"]["Ref"]],
+            Identifier=properties["Identifier"],
+            Name=properties["Name"],
+            Scopes=properties.get("Scopes", []),
+        )
     for logical_id, resource in template.resources_of_type("AWS::Cognito::UserPoolClient").items():
         properties = resource["Properties"]
         refs[logical_id] = cognito.create_user_pool_client(
             UserPoolId=refs[properties["UserPoolId"]["Ref"]],
             ClientName=logical_id,
             ExplicitAuthFlows=properties.get("ExplicitAuthFlows", []),
-            # What users may read and write of their own attributes (the emulator enforces it).
-            **{k: properties[k] for k in ("ReadAttributes", "WriteAttributes") if k in properties},
+            # What users may read and write of their own attributes (the emulator enforces it),
+            # and the OAuth grants and scopes of an integrator's client (local.stack.cognito).
+            **{k: properties[k] for k in _CLIENT_SETTINGS if k in properties},
         )["UserPoolClient"]["ClientId"]
     for resource in template.resources_of_type("AWS::Cognito::UserPoolGroup").values():
         properties = resource["Properties"]

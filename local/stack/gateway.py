@@ -7,10 +7,13 @@ base64 flag, request context), goes to the function the template maps the route 
 function's response goes back with its status, headers and body. A route behind the template's
 Cognito authorizer first needs a valid ID token in the Authorization header (local.stack.cognito);
 without one the gateway answers the template's UNAUTHORIZED response, as API Gateway does.
-The HTTP server in front of it is local.stack.api_server.
+`POST /oauth2/token` is the user pool domain's token endpoint (local.stack.cognito), served
+here because the local pool has no domain of its own. The HTTP server in front of it is
+local.stack.api_server.
 """
 
 import base64
+import json
 import re
 import sys
 from collections.abc import Mapping
@@ -20,8 +23,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from local.harness import template
 from local.harness.events import api_event
-from local.stack.cognito import TokenVerifier
+from local.stack.cognito import TokenEndpoint, TokenVerifier
 from local.stack.instances import FunctionPool
+
+TOKEN_PATH = "/oauth2/token"  # noqa: S105 (a path)
 
 
 @dataclass(frozen=True)
@@ -60,10 +65,12 @@ class LocalApiGateway:
         pools: Mapping[str, FunctionPool],
         stage: str,
         verifiers: Mapping[str, TokenVerifier],
+        token_endpoint: TokenEndpoint | None = None,
     ) -> None:
         self._pools = pools
         self._stage = stage
         self._verifiers = verifiers
+        self._token_endpoint = token_endpoint
         # As in API Gateway, a literal segment wins over a path parameter.
         # and a declared method wins over ANY on the same resource.
         self._routes = sorted(
@@ -85,6 +92,13 @@ class LocalApiGateway:
     ) -> GatewayResult:
         url = urlsplit(target)
         path = unquote(url.path) or "/"
+        if self._token_endpoint is not None and url.path == TOKEN_PATH and method == "POST":
+            status, answer = self._token_endpoint.handle(headers, body)
+            return GatewayResult(
+                status=status,
+                headers=[("Content-Type", "application/json"), ("Cache-Control", "no-store")],
+                body=json.dumps(answer).encode(),
+            )
         matched = self.match(method, url.path or "/")
         if matched is None:
             return _gateway_answer(self._missing)

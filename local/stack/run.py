@@ -204,6 +204,7 @@ def main() -> int:
             pools,
             stage=template.parameter_default("Stage"),
             verifiers=cognito.verifiers(settings.aws_url, REGION, refs),
+            token_endpoint=cognito.token_endpoint(settings.aws_url, REGION, refs),
         )
         api_functions = {route.function for route in template.routes()}
         server = serve(gateway, HOST, settings.api_port, len(api_functions), settings.read_timeout)

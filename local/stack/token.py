@@ -1,7 +1,10 @@
-"""`make token [ADVISOR=<id>]`: a fresh ID token from the running local stack's user pool.
+"""`make token [ADVISOR=<id> | CLIENT=<name>]`: a fresh token from the running local stack's
+user pool.
 
-    python -m local.stack.token                 # the admin's
+    python -m local.stack.token                 # the admin's ID token
     python -m local.stack.token --advisor adv-001
+    python -m local.stack.token --client IntegratorClient               # every scope it may ask
+    python -m local.stack.token --client IntegratorClient --scope advisor-book/read
 
 An advisor's user is created on first use if the stack has not made it (an advisor imported
 after start-up). The stack's emulator is found on LOCAL_AWS_PORT (default 5000): a stack
@@ -19,8 +22,19 @@ from local.stack import cognito
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--advisor", help="an advisor id: that advisor's token, not the admin's")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--advisor", help="an advisor id: that advisor's token, not the admin's")
+    who.add_argument(
+        "--client",
+        help="an app client of the template with the client-credentials grant (its logical id): "
+        "a service's access token",
+    )
+    parser.add_argument(
+        "--scope", action="append", help="with --client: a scope to ask for (repeatable)"
+    )
     args = parser.parse_args(argv)
+    if args.scope and not args.client:
+        parser.error("--scope needs --client")
     port = os.environ.get("LOCAL_AWS_PORT", "5000")
     os.environ.update(
         {
@@ -36,11 +50,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     os.environ.pop("AWS_PROFILE", None)
     try:
-        if args.advisor:
+        if args.client:
+            print(cognito.service_token(args.client, args.scope))
+        elif args.advisor:
             cognito.ensure_user(args.advisor, cognito.ADVISOR_GROUP, args.advisor)
             print(cognito.id_token(args.advisor))
         else:
             print(cognito.id_token(cognito.ADMIN_USER))
+    except (LookupError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except EndpointConnectionError:
         print(
             f"error: nothing answers on 127.0.0.1:{port}, where make token looks for the local "

@@ -199,7 +199,11 @@ def advisor_user(stack: LocalStack) -> PoolUser:
         aws_secret_access_key="local",
     )
     (pool,) = cognito.list_user_pools(MaxResults=10)["UserPools"]
-    (client,) = cognito.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
+    (client,) = [
+        c
+        for c in cognito.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
+        if c["ClientName"] == "UserPoolClient"
+    ]
     username = f"adv-001-{uuid.uuid4().hex[:8]}"
     cognito.admin_create_user(
         UserPoolId=pool["Id"],

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from advisor_book import auth
 from local.harness import template
 from local.harness.events import ADMIN_CLAIMS, api_event
 from local.tools import openapi
@@ -161,7 +162,7 @@ def test_every_route_but_the_documentation_needs_a_cognito_id_token() -> None:
 
 def test_only_administrators_create_users_and_set_their_advisor_id() -> None:
     (pool,) = template.resources_of_type("AWS::Cognito::UserPool").values()
-    (client,) = template.resources_of_type("AWS::Cognito::UserPoolClient").values()
+    client = template.resources_of_type("AWS::Cognito::UserPoolClient")["UserPoolClient"]
     groups = template.resources_of_type("AWS::Cognito::UserPoolGroup").values()
 
     assert pool["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
@@ -170,6 +171,22 @@ def test_only_administrators_create_users_and_set_their_advisor_id() -> None:
     assert "custom:advisor_id" not in client["Properties"]["WriteAttributes"]
     assert client["Properties"]["GenerateSecret"] is False
     assert sorted(g["Properties"]["GroupName"] for g in groups) == ["admin", "advisor"]
+
+
+def test_the_integrators_client_gets_exactly_the_scopes_the_routes_name() -> None:
+    """Services use the client-credentials grant only, with the resource server's scopes,
+    which are the ones auth.py knows."""
+    (server,) = template.resources_of_type("AWS::Cognito::UserPoolResourceServer").values()
+    client = template.resources_of_type("AWS::Cognito::UserPoolClient")["IntegratorClient"]
+    properties = client["Properties"]
+
+    assert server["Properties"]["Identifier"] == auth.RESOURCE_SERVER
+    assert [s["ScopeName"] for s in server["Properties"]["Scopes"]] == list(auth.SCOPES)
+    assert properties["GenerateSecret"] is True
+    assert properties["AllowedOAuthFlows"] == ["client_credentials"]
+    assert properties["AllowedOAuthFlowsUserPoolClient"] is True
+    assert properties["AllowedOAuthScopes"] == [auth.scope_name(s) for s in auth.SCOPES]
+    assert properties["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]  # no user signs in
 
 
 def test_the_gateway_answers_missing_and_bad_tokens_with_the_error_body() -> None:
