@@ -147,8 +147,9 @@ events: install ## Regenerate the sample events in events/
 	$(BIN)/python -m local.tools.sample_events
 
 .PHONY: openapi
-openapi: $(VENV)/.installed ## Regenerate functions/docs/openapi.json from the routes and models
+openapi: $(VENV)/.installed ## Regenerate functions/docs/openapi.json from the routes and models, and the Python client from it
 	PYTHONPATH=layers/shared $(BIN)/python -m local.tools.openapi
+	$(BIN)/python -m local.tools.python_client
 
 .PHONY: clean
 clean: ## Remove virtual environments, build output and caches

@@ -1,0 +1,222 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from ...models.import_status import ImportStatus
+from typing import cast
+
+
+
+def _get_kwargs(
+    import_id: str,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/imports/{import_id}".format(import_id=quote(str(import_id), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | ImportStatus | None:
+    if response.status_code == 200:
+        response_200 = ImportStatus.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 500:
+        response_500 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | ImportStatus]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    import_id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[ErrorBody | ImportStatus]:
+    """ Get an import's report
+
+     Status, counts, progress and the first 100 rejected records of one import.
+
+    Args:
+        import_id (str): The import's id.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | ImportStatus]
+     """
+
+
+    kwargs = _get_kwargs(
+        import_id=import_id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    import_id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> ErrorBody | ImportStatus | None:
+    """ Get an import's report
+
+     Status, counts, progress and the first 100 rejected records of one import.
+
+    Args:
+        import_id (str): The import's id.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | ImportStatus
+     """
+
+
+    return sync_detailed(
+        import_id=import_id,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    import_id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[ErrorBody | ImportStatus]:
+    """ Get an import's report
+
+     Status, counts, progress and the first 100 rejected records of one import.
+
+    Args:
+        import_id (str): The import's id.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | ImportStatus]
+     """
+
+
+    kwargs = _get_kwargs(
+        import_id=import_id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    import_id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> ErrorBody | ImportStatus | None:
+    """ Get an import's report
+
+     Status, counts, progress and the first 100 rejected records of one import.
+
+    Args:
+        import_id (str): The import's id.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | ImportStatus
+     """
+
+
+    return (await asyncio_detailed(
+        import_id=import_id,
+client=client,
+
+    )).parsed

@@ -1,0 +1,43 @@
+""" Contains all the data models used in inputs/outputs """
+
+from .account import Account
+from .advisor_clients_page import AdvisorClientsPage
+from .advisor_detail import AdvisorDetail
+from .advisor_page import AdvisorPage
+from .advisor_summary import AdvisorSummary
+from .assign_advisor_request import AssignAdvisorRequest
+from .assignment import Assignment
+from .assignment_event import AssignmentEvent
+from .assignment_history_page import AssignmentHistoryPage
+from .client_detail import ClientDetail
+from .client_summary import ClientSummary
+from .error_body import ErrorBody
+from .error_detail import ErrorDetail
+from .error_detail_code import ErrorDetailCode
+from .error_detail_details_type_0_item import ErrorDetailDetailsType0Item
+from .import_page import ImportPage
+from .import_status import ImportStatus
+from .import_status_status import ImportStatusStatus
+from .record_error import RecordError
+
+__all__ = (
+    "Account",
+    "AdvisorClientsPage",
+    "AdvisorDetail",
+    "AdvisorPage",
+    "AdvisorSummary",
+    "AssignAdvisorRequest",
+    "Assignment",
+    "AssignmentEvent",
+    "AssignmentHistoryPage",
+    "ClientDetail",
+    "ClientSummary",
+    "ErrorBody",
+    "ErrorDetail",
+    "ErrorDetailCode",
+    "ErrorDetailDetailsType0Item",
+    "ImportPage",
+    "ImportStatus",
+    "ImportStatusStatus",
+    "RecordError",
+)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.assignment_event import AssignmentEvent
+
+
+
+
+
+T = TypeVar("T", bound="AssignmentHistoryPage")
+
+
+
+@_attrs_define
+class AssignmentHistoryPage:
+    """ 
+        Attributes:
+            client_id (str):
+            items (list[AssignmentEvent]): Newest first.
+            next_token (None | str):
+     """
+
+    client_id: str
+    items: list[AssignmentEvent]
+    next_token: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.assignment_event import AssignmentEvent # noqa: PLC0415
+        client_id = self.client_id
+
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+
+
+        next_token: None | str
+        next_token = self.next_token
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "client_id": client_id,
+            "items": items,
+            "next_token": next_token,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.assignment_event import AssignmentEvent # noqa: PLC0415
+        d = dict(src_dict)
+        client_id = d.pop("client_id")
+
+        items = []
+        _items = d.pop("items")
+        for items_item_data in (_items):
+            items_item = AssignmentEvent.from_dict(items_item_data)
+
+
+
+            items.append(items_item)
+
+
+        def _parse_next_token(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        next_token = _parse_next_token(d.pop("next_token"))
+
+
+        assignment_history_page = cls(
+            client_id=client_id,
+            items=items,
+            next_token=next_token,
+        )
+
+
+        assignment_history_page.additional_properties = d
+        return assignment_history_page
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
