@@ -75,8 +75,11 @@ class Route:
     method: str
     path: str
     function: str
-    # The Cognito user pool (logical id) whose ID token the route needs; None when public.
+    # The Cognito user pool (logical id) whose token the route needs; None when public.
     user_pool: str | None = None
+    # Its AuthorizationScopes: with none, the authorizer takes an ID token; with some, an access
+    # token holding one of them, as API Gateway's Cognito authorizer does.
+    scopes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,17 @@ def _route_user_pool(event: dict[str, Any]) -> str | None:
     return pool
 
 
+def _route_scopes(event: dict[str, Any]) -> tuple[str, ...]:
+    """The route's AuthorizationScopes: its own, else its authorizer's (SAM's default)."""
+    auth = _api().get("Auth", {})
+    own = event.get("Auth", {})
+    name = own.get("Authorizer", auth.get("DefaultAuthorizer"))
+    if name is None or name == "NONE":
+        return ()
+    scopes = own.get("AuthorizationScopes", auth["Authorizers"][name].get("AuthorizationScopes"))
+    return tuple(scopes or ())
+
+
 def functions() -> dict[str, Function]:
     """Every function with its merged settings (Globals first), API routes and S3 triggers."""
     defaults = load().get("Globals", {}).get("Function", {})
@@ -176,6 +190,7 @@ def functions() -> dict[str, Function]:
                     path=e["Properties"]["Path"],
                     function=name,
                     user_pool=_route_user_pool(e["Properties"]),
+                    scopes=_route_scopes(e["Properties"]),
                 )
                 for e in events
                 if e["Type"] == "Api"

@@ -266,9 +266,13 @@ class TokenVerifier:
                 self._keys = KeySet.import_key_set(json.load(response))
         return self._keys
 
-    def claims(self, authorization: str | None) -> dict[str, Any] | None:
-        """The token's claims, or None: refused (401). The gateway hands them to the function
-        as the authorizer does (local.harness.events.authorizer_claims)."""
+    def claims(
+        self, authorization: str | None, scopes: Iterable[str] = ()
+    ) -> dict[str, Any] | None:
+        """The token's claims, or None: refused (401). A method without `scopes` takes an ID
+        token; one with scopes, an access token holding one of them, as API Gateway's Cognito
+        authorizer decides by the method's AuthorizationScopes. The gateway hands the claims
+        to the function as the authorizer does (local.harness.events.authorizer_claims)."""
         if not authorization:
             return None
         try:
@@ -276,9 +280,11 @@ class TokenVerifier:
         except (JoseError, ValueError):
             return None
         claims: Mapping[str, Any] = token.claims
+        wanted = set(scopes)
         if (
             claims.get("iss") != self.issuer
-            or claims.get("token_use") != "id"
+            or claims.get("token_use") != ("access" if wanted else "id")
+            or (wanted and not wanted & set(str(claims.get("scope", "")).split()))
             or not isinstance(claims.get("exp"), int)
             or claims["exp"] <= time.time()
         ):

@@ -5,7 +5,8 @@ Routes come from template.yaml. Each HTTP request becomes the proxy event API Ga
 send (resource, path parameters, single and multi-value headers and query strings, body and
 base64 flag, request context), goes to the function the template maps the route to, and the
 function's response goes back with its status, headers and body. A route behind the template's
-Cognito authorizer first needs a valid ID token in the Authorization header (local.stack.cognito);
+Cognito authorizer first needs a valid token in the Authorization header (local.stack.cognito):
+an ID token, or an access token with one of the route's AuthorizationScopes if it has any;
 without one the gateway answers the template's UNAUTHORIZED response, as API Gateway does.
 `POST /oauth2/token` is the user pool domain's token endpoint (local.stack.cognito), served
 here because the local pool has no domain of its own. The HTTP server in front of it is
@@ -108,7 +109,7 @@ class LocalApiGateway:
             authorization = next(
                 (value for name, value in headers if name.lower() == "authorization"), None
             )
-            claims = self._verifiers[route.user_pool].claims(authorization)
+            claims = self._verifiers[route.user_pool].claims(authorization, route.scopes)
             if claims is None:
                 return _gateway_answer(self._unauthorized)
         multi_headers: dict[str, list[str]] = {}

@@ -15,6 +15,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from local.stack.cognito import TokenVerifier
 from tests.conftest import ROOT
 from tests.e2e.conftest import LocalStack
 
@@ -163,3 +164,28 @@ def test_make_token_names_the_services_it_knows(stack: LocalStack) -> None:
 
     assert printed.returncode == 1
     assert "IntegratorClient" in printed.stderr
+
+
+def test_a_method_with_scopes_takes_only_an_access_token_holding_one(stack: LocalStack) -> None:
+    """The local authorizer decides by a method's AuthorizationScopes as API Gateway's does:
+    none, an ID token; some, an access token with one of them."""
+    pool_id, _, _ = _integrator(stack)
+    verifier = TokenVerifier(stack.aws_url, "us-east-1", pool_id)
+    read = make_token(stack, "--client", CLIENT, "--scope", "advisor-book/read").stdout.strip()
+    person = stack.token()
+
+    assert verifier.claims(read, ["advisor-book/read", "advisor-book/assign"]) is not None
+    assert verifier.claims(read, ["advisor-book/assign"]) is None
+    assert verifier.claims(person, ["advisor-book/read"]) is None
+    assert verifier.claims(read) is None
+    assert verifier.claims(person) is not None
+
+
+def test_a_service_token_is_refused_where_methods_declare_no_scopes(stack: LocalStack) -> None:
+    """The template's methods declare none, so API Gateway takes only ID tokens there."""
+    every = make_token(stack, "--client", CLIENT).stdout.strip()
+
+    reply = stack.request("GET", "/advisors", authorization=every)
+
+    assert reply.status == 401
+    assert reply.body["error"]["code"] == "unauthorized"
