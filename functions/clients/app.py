@@ -8,18 +8,21 @@ import advisor_book.coldstart as coldstart  # first: no garbage collection durin
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from advisor_book import clients, config
 from advisor_book.auth import ADVISORS_TOO
 from advisor_book.http import (
+    ETAG_HEADER,
     ClientId,
     NextToken,
     PageLimit,
     caller,
     create_app,
     documented,
+    etag,
     resolve,
 )
 from advisor_book.models import AssignmentHistoryPage, ClientDetail
@@ -39,11 +42,18 @@ cursors = config.cursor_codec(settings)
     access=ADVISORS_TOO,
     tags=["Clients"],
     summary="Get a client",
-    description="The client with its accounts, their exact total and its current advisor.",
-    responses=documented("The client."),
+    description="The client with its accounts, their exact total and its current advisor. "
+    "Its ETag names the state of its assignment, for a conditional change with If-Match.",
+    responses=documented("The client.", headers=ETAG_HEADER),
 )
-def get_client(client_id: ClientId) -> ClientDetail:
-    return clients.client_detail(book, caller(app), client_id)
+def get_client(client_id: ClientId) -> Response[ClientDetail]:
+    detail, tag = clients.client_detail(book, caller(app), client_id)
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=detail,
+        headers={"ETag": etag(tag)},
+    )
 
 
 @app.operation(
