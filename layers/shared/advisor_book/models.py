@@ -260,6 +260,32 @@ class AssignmentHistoryPage(Model):
     next_token: str | None
 
 
+class Suggestion(Model):
+    rank: int = Field(description="1 for the best match.")
+    advisor: AdvisorSummary
+    matched_focus_areas: list[str] = Field(
+        description="The advisor's focus areas among those requested, as the advisor names them."
+    )
+    remaining_capacity: int | None = Field(
+        description="How many more clients the advisor can take; null = unlimited."
+    )
+    reason: str = Field(
+        description="Why this rank, in words.",
+        examples=["matches 1 of 2 requested focus areas (Retirement); room for 3 more clients"],
+    )
+
+
+class SuggestionPage(Model):
+    client_id: str
+    focus_areas: list[str] = Field(description="The focus areas ranked on, once each.")
+    items: list[Suggestion] = Field(description="Best first.")
+    considered: int = Field(description="Available advisors ranked.")
+    complete: bool = Field(
+        description="Whether every available advisor was ranked (false: only the first 500 "
+        "by advisor id were)."
+    )
+
+
 ImportState = Literal["IN_PROGRESS", "SUCCEEDED", "PARTIAL", "FAILED"]
 
 
