@@ -180,6 +180,12 @@ def count_requests(api: Api, counter: RequestCounter, client_ids: list[str]) -> 
             "GET", "/advisors/{advisor_id}/clients", query={"limit": "2"}, advisor_id=first
         ),
         "get_client": lambda: api.call("GET", "/clients/{client_id}", client_id=members[0]),
+        "suggest_advisors": lambda: api.call(
+            "GET",
+            "/clients/{client_id}/advisor-suggestions",
+            query={"focus_area": "Retirement Planning"},
+            client_id=mover,
+        ),
         "assign": lambda: api.call(
             "PUT", "/clients/{client_id}/advisor", body={"advisor_id": first}, client_id=mover
         ),
@@ -197,6 +203,7 @@ def count_requests(api: Api, counter: RequestCounter, client_ids: list[str]) -> 
         "list_advisor_clients": lambda page: (
             len(page["items"]) == 2 and page["next_token"] is not None
         ),
+        "suggest_advisors": lambda ranking: len(ranking["items"]) == 5,
         "assign": lambda body: body["previous_advisor_id"] is None,
         "reassign": lambda body: body["previous_advisor_id"] == first,
     }

@@ -397,7 +397,7 @@ ROUTES = {(r.method, r.path): r.function for r in template.routes()}
 @pytest.fixture
 def api(functions: Callable[[str], Callable[[dict[str, Any]], Any]]) -> Callable[..., HttpResponse]:
     """Call a route of the template through its function, as API Gateway would, as the admin
-    unless `claims` says who (None: a request that carries no identity)."""
+    unless `claims` says who (None: a request that carries no identity), with any `headers`."""
 
     def call(
         method: str,
@@ -407,19 +407,21 @@ def api(functions: Callable[[str], Callable[[dict[str, Any]], Any]]) -> Callable
         body: Any = None,
         raw_body: str | None = None,
         claims: dict[str, Any] | None = ADMIN_CLAIMS,
+        headers: dict[str, str] | None = None,
         **path_parameters: str,
     ) -> HttpResponse:
         multi = {k: v if isinstance(v, list) else [v] for k, v in (query or {}).items()}
         text = (
             raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
         )
-        headers = {"Content-Type": ["application/json"]} if text is not None else {}
+        sent = {"Content-Type": ["application/json"]} if text is not None else {}
+        sent.update({name: [value] for name, value in (headers or {}).items()})
         event = api_event(
             method,
             resource,
             path_parameters=path_parameters,
             query=multi,
-            headers=headers,
+            headers=sent,
             body=text,
             claims=claims,
         )
@@ -427,7 +429,10 @@ def api(functions: Callable[[str], Callable[[dict[str, Any]], Any]]) -> Callable
         payload = response.get("body")
         return HttpResponse(
             status=response["statusCode"],
-            headers=response.get("headers") or {},
+            headers={
+                **(response.get("headers") or {}),
+                **{k: v[-1] for k, v in (response.get("multiValueHeaders") or {}).items()},
+            },
             body=json.loads(payload) if payload else None,
         )
 

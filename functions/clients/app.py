@@ -1,35 +1,43 @@
-"""Client reads: GET /clients/{client_id} and GET /clients/{client_id}/assignments.
+"""Client reads: GET /clients/{client_id}, its assignment history and advisor suggestions.
 
-Read-only: its role can Query the table, nothing else.
+Read-only: its role can Query the table and its indexes, nothing else.
 """
 
 import advisor_book.coldstart as coldstart  # first: no garbage collection during init
 
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import StringConstraints
 
-from advisor_book import clients, config
-from advisor_book.auth import ADVISORS_TOO, READ
+from advisor_book import clients, config, suggestions
+from advisor_book.auth import ADMINS_ONLY, ADVISORS_TOO, READ
 from advisor_book.http import (
+    ETAG_HEADER,
     ClientId,
     NextToken,
     PageLimit,
     caller,
     create_app,
     documented,
+    etag,
     resolve,
 )
-from advisor_book.models import AssignmentHistoryPage, ClientDetail
+from advisor_book.models import MAX_FOCUS_AREAS, AssignmentHistoryPage, ClientDetail, SuggestionPage
 from advisor_book.store.book import BookStore
+from advisor_book.store.directory import DirectoryStore
 
 logger = Logger()
 metrics = Metrics()
 app = create_app(logger)
 settings = config.Settings.from_environment()
-book = BookStore(config.table(settings))
+table = config.table(settings)
+book = BookStore(table)
+directory = DirectoryStore(table)
 cursors = config.cursor_codec(settings)
 
 
@@ -39,11 +47,18 @@ cursors = config.cursor_codec(settings)
     access=ADVISORS_TOO.and_services(READ),
     tags=["Clients"],
     summary="Get a client",
-    description="The client with its accounts, their exact total and its current advisor.",
-    responses=documented("The client."),
+    description="The client with its accounts, their exact total and its current advisor. "
+    "Its ETag names the state of its assignment, for a conditional change with If-Match.",
+    responses=documented("The client.", headers=ETAG_HEADER),
 )
-def get_client(client_id: ClientId) -> ClientDetail:
-    return clients.client_detail(book, caller(app), client_id)
+def get_client(client_id: ClientId) -> Response[ClientDetail]:
+    detail, tag = clients.client_detail(book, caller(app), client_id)
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=detail,
+        headers={"ETag": etag(tag)},
+    )
 
 
 @app.operation(
@@ -60,6 +75,34 @@ def list_assignment_history(
 ) -> AssignmentHistoryPage:
     return clients.assignment_history(
         book, cursors, caller(app), client_id, limit=limit, next_token=next_token
+    )
+
+
+@app.operation(
+    "GET",
+    "/clients/<client_id>/advisor-suggestions",
+    access=ADMINS_ONLY.and_services(READ),
+    tags=["Clients"],
+    summary="Suggest advisors for a client",
+    description="Available advisors other than the client's own, best first: by how many of the "
+    "requested focus areas they cover, then by how many more clients they can take (unlimited "
+    "first), then by advisor id; each with the reason for its rank.",
+    responses=documented("The best available advisors for the client."),
+)
+def suggest_advisors(
+    client_id: ClientId,
+    focus_area: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] | None,
+        Query(
+            max_length=MAX_FOCUS_AREAS,
+            description="A focus area the client needs (case-insensitive); repeat it for several "
+            "(at most 20). Without one, advisors are ranked by capacity alone.",
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=25, description="How many advisors, 1 to 25.")] = 5,
+) -> SuggestionPage:
+    return suggestions.suggest_advisors(
+        book, directory, client_id, focus_areas=focus_area or [], limit=limit
     )
 
 

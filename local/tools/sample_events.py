@@ -60,8 +60,9 @@ def operation_samples() -> dict[str, dict[str, Any]]:
     return samples
 
 
-# Samples beyond one per operation: a filtered listing, an advisor's view, the two public
-# documentation routes (not in the document), and a seed-file upload.
+# Samples beyond one per operation: a filtered listing, suggestions for focus areas, an
+# advisor's view, the two public documentation routes (not in the document), and a seed-file
+# upload.
 EXTRA_SAMPLES: dict[str, dict[str, Any]] = {
     "list_advisors_by_focus_area.json": api_event(
         "GET",
@@ -74,6 +75,13 @@ EXTRA_SAMPLES: dict[str, dict[str, Any]] = {
         "/advisors/{advisor_id}/clients",
         path_parameters={"advisor_id": "adv-001"},
         claims=user_claims("adv-001", ["advisor"], advisor_id="adv-001"),
+    ),
+    "suggest_advisors_by_focus_area.json": api_event(
+        "GET",
+        "/clients/{client_id}/advisor-suggestions",
+        path_parameters={"client_id": "cli-0001"},
+        query={"focus_area": ["Retirement Planning", "Tax Planning"], "limit": ["3"]},
+        claims=ADMIN_CLAIMS,
     ),
     "get_openapi_document.json": api_event("GET", "/openapi.json"),
     "get_swagger_ui.json": api_event("GET", "/swagger"),

@@ -10,7 +10,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,10 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: Any
+
+    def header(self, name: str) -> str | None:
+        """A header's value whatever the case its name was sent in (waitress writes `Etag`)."""
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
 
 
 @dataclass
@@ -90,11 +94,14 @@ class LocalStack:
         user: str | None = "admin",
         authorization: str | None = None,
         content_type: str = "application/json",
+        headers: Mapping[str, str] | None = None,
     ) -> Reply:
         """One HTTP request to the API, signed in as `user` (None: no token) unless
-        `authorization` gives the header's value itself."""
+        `authorization` gives the header's value itself, with any other `headers`."""
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         request = urllib.request.Request(self.api_url + path, data=data, method=method)  # noqa: S310
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         if data is not None:
             request.add_header("Content-Type", content_type)
         if authorization is None and user is not None:

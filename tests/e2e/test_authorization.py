@@ -39,6 +39,7 @@ MATRIX: list[tuple[str, str, Any, tuple[int, int, int, int, int]]] = [
     ("GET", "/advisors/adv-001/clients", None, (200, 200, 404, 401, 401)),
     ("GET", "/clients/cli-0010", None, (200, 200, 404, 401, 401)),
     ("GET", "/clients/cli-0010/assignments", None, (200, 200, 404, 401, 401)),
+    ("GET", "/clients/cli-0010/advisor-suggestions", None, (200, 403, 403, 401, 401)),
     ("PUT", "/clients/cli-0012/advisor", {"advisor_id": "adv-002"}, (200, 403, 403, 401, 401)),
     ("DELETE", "/clients/cli-0013/advisor", None, (204, 403, 403, 401, 401)),
     ("GET", "/imports", None, (200, 403, 403, 401, 401)),

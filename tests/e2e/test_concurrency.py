@@ -390,3 +390,67 @@ def test_concurrent_assignments_keep_the_book_consistent(
     assert histories_disagreeing_with_clients(book) == []
     assert assignments_missing_from_histories(book, replies) == []
     assert stack.broken_invariants() == []
+
+
+CONTENDERS = 12
+CONTESTED_CLIENTS = 3
+
+
+def contested_pool() -> Pool:
+    """Unlimited advisors, one for each contender, so no contender is refused for capacity."""
+    return Pool(
+        run=RUNS,
+        advisors={f"adv-p-{n:02d}": (None, True) for n in range(CONTENDERS)},
+        clients=[f"cli-p-{n:02d}" for n in range(CONTESTED_CLIENTS)],
+    )
+
+
+def contend(stack: LocalStack, calls: list[Call], if_match: str | None) -> list[Reply]:
+    """Send every call at once from a thread of its own, all with the same If-Match."""
+    start = threading.Barrier(len(calls))
+
+    def send_when_all_ready(call: Call) -> Reply:
+        start.wait(timeout=600)
+        body = {"advisor_id": call.advisor_id} if call.method == "PUT" else None
+        headers = {"If-Match": if_match} if if_match else None
+        return stack.request(call.method, call.path, body, headers=headers)
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as executor:
+        return list(executor.map(send_when_all_ready, calls))
+
+
+def test_concurrent_changes_with_the_same_etag_let_exactly_one_through(
+    stack: LocalStack,
+) -> None:
+    """Requests that all read the same state and send its ETag: one changes the client, every
+    other one is a 412, and the change that went through is the one the client shows. First
+    assignments of a client without advisor, then reassignments and an unassignment."""
+    pool = contested_pool()
+    key = "concurrency-preconditions.json"
+    stack.s3().put_object(Bucket=stack.bucket, Key=key, Body=pool.seed_file())
+    assert stack.wait_for_import(key)["status"] == "SUCCEEDED"
+
+    for client_id in pool.clients:
+        for unassigning in (False, True):
+            client = stack.request("GET", f"/clients/{client_id}")
+            tag, current = client.header("ETag"), client.body["advisor_id"]
+            calls = [Call("DELETE", client_id, None)] if unassigning else []
+            calls += [Call("PUT", client_id, a) for a in sorted(pool.advisors) if a != current]
+            replies = contend(stack, calls, tag)
+
+            assert Counter(reply.status for reply in replies)[412] == len(calls) - 1
+            assert all(
+                reply.body["error"]["code"] == "precondition_failed"
+                for reply in replies
+                if reply.status == 412
+            )
+            ((winner, won),) = [
+                (c, r) for c, r in zip(calls, replies, strict=True) if r.status != 412
+            ]
+            assert won.status in (200, 204), (winner, won)
+            assert is_expected(winner, won), (winner, won)
+            client = stack.request("GET", f"/clients/{client_id}")
+            assert client.body["advisor_id"] == winner.advisor_id
+            assert client.header("ETag") == won.header("ETag") != tag
+        assert len(read_all(stack, f"/clients/{client_id}/assignments")) == 2
+    assert stack.broken_invariants(strict_capacity=False) == []

@@ -20,8 +20,15 @@ MAX_EXAMPLES = 100
 # How the API refuses invalid requests: schemathesis's own list, and the 413 with which API
 # Gateway itself refuses a request over its size limits (documented on every operation).
 REJECTIONS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
+# A valid request may also find that the state it expects has changed: 412 (If-Match).
+ACCEPTANCES = ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]
 CONFIG = SchemathesisConfig.from_dict(
-    {"checks": {"negative_data_rejection": {"expected-statuses": [*REJECTIONS, "5xx"]}}}
+    {
+        "checks": {
+            "negative_data_rejection": {"expected-statuses": [*REJECTIONS, "5xx"]},
+            "positive_data_acceptance": {"expected-statuses": ACCEPTANCES},
+        }
+    }
 )
 
 

@@ -51,6 +51,13 @@ MATRIX: list[tuple[str, str, dict[str, str], Any, tuple[int, int, int, int, int]
         (200, 200, 404, 401, 401),
     ),
     (
+        "GET",
+        "/clients/{client_id}/advisor-suggestions",
+        {"client_id": "cli-0001"},
+        None,
+        (200, 403, 403, 401, 401),
+    ),
+    (
         "PUT",
         "/clients/{client_id}/advisor",
         {"client_id": "cli-0002"},
@@ -97,6 +104,7 @@ SERVICE_SCOPE = {
     ("GET", "/advisors/{advisor_id}/clients"): "read",
     ("GET", "/clients/{client_id}"): "read",
     ("GET", "/clients/{client_id}/assignments"): "read",
+    ("GET", "/clients/{client_id}/advisor-suggestions"): "read",
     ("PUT", "/clients/{client_id}/advisor"): "assign",
     ("DELETE", "/clients/{client_id}/advisor"): "assign",
     ("GET", "/imports"): "import",

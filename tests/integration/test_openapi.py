@@ -114,6 +114,7 @@ OPERATION_IDS = {
     ("GET", "/advisors/{advisor_id}/clients"): "listAdvisorClients",
     ("GET", "/clients/{client_id}"): "getClient",
     ("GET", "/clients/{client_id}/assignments"): "listAssignmentHistory",
+    ("GET", "/clients/{client_id}/advisor-suggestions"): "suggestAdvisors",
     ("PUT", "/clients/{client_id}/advisor"): "assignAdvisor",
     ("DELETE", "/clients/{client_id}/advisor"): "unassignAdvisor",
     ("GET", "/imports"): "listImports",

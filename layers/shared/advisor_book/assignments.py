@@ -4,6 +4,11 @@ A change is decided on one consistent read (`AssignmentState`) and committed as 
 transaction (`AssignmentStore.move`) whose conditions re-check everything the decision read.
 When another request got there first, the store says which conditions failed and the change is
 decided again on a fresh read, with backoff, a few times.
+
+A caller can make a change conditional on the state it last saw (`Precondition`: If-Match with
+the entity tag of `GET /clients/{id}`, or an expected advisor). It is checked on the read the
+change is decided on, and the transaction is guarded on that read's version: a state that
+changed before the commit cancels it, and the fresh read fails the precondition.
 """
 
 import uuid
@@ -16,6 +21,7 @@ from advisor_book.errors import (
     AdvisorUnavailableError,
     ConflictError,
     NotFoundError,
+    PreconditionFailedError,
     StaleReadError,
 )
 from advisor_book.models import Advisor, Assignment, ClientProfile, format_timestamp, utc_now
@@ -62,6 +68,42 @@ class AssignmentRecord:
     credit: Credit | None = None
 
 
+def state_tag(record: AssignmentRecord | None) -> str:
+    """The entity tag (unquoted) of a client's assignment state: its version, which every change
+    raises ("v0": never assigned). A record from before versions is tagged by its advisor; its
+    next change gives it a version."""
+    if record is None:
+        return "v0"
+    if record.version is None:
+        return f"v0-{record.advisor_id or ''}"
+    return f"v{record.version}"
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """What the caller expects of the client's assignment before it changes: that its entity tag
+    is one of `tags` (If-Match), that it has an advisor (If-Match: *), that its advisor is
+    `advisor_id` (None: no advisor) when `expects_advisor`. All that are given must hold."""
+
+    tags: frozenset[str] | None = None
+    has_advisor: bool = False
+    expects_advisor: bool = False
+    advisor_id: str | None = None
+
+    NONE: ClassVar["Precondition"]
+
+    def holds(self, current: AssignmentRecord | None) -> bool:
+        advisor = current.advisor_id if current else None
+        if self.tags is not None and state_tag(current) not in self.tags:
+            return False
+        if self.has_advisor and advisor is None:
+            return False
+        return not self.expects_advisor or advisor == self.advisor_id
+
+
+Precondition.NONE = Precondition()
+
+
 @dataclass(frozen=True)
 class AssignmentState:
     """One consistent read of everything a change of advisor is decided on."""
@@ -95,15 +137,21 @@ class Move:
         return (self.read.version or 0) + 1 if self.read else 1
 
 
-def assign(store: "AssignmentStore", client_id: str, advisor_id: str) -> Assignment:
-    """Give the client this advisor. Repeating an assignment that holds changes nothing."""
-    state, move = _change_advisor(store, client_id, advisor_id)
+def assign(
+    store: "AssignmentStore",
+    client_id: str,
+    advisor_id: str,
+    precondition: Precondition = Precondition.NONE,
+) -> tuple[Assignment, str]:
+    """Give the client this advisor; with it, the entity tag of the state it leaves. Repeating
+    an assignment that holds changes nothing."""
+    state, move = _change_advisor(store, client_id, advisor_id, precondition)
     if move is None:
         assert state.current is not None
         previous, at = state.current.previous_advisor_id, state.current.changed_at
     else:
         previous, at = move.leaves, move.at
-    return Assignment.model_validate(
+    assignment = Assignment.model_validate(
         {
             "client_id": client_id,
             "advisor_id": advisor_id,
@@ -111,21 +159,38 @@ def assign(store: "AssignmentStore", client_id: str, advisor_id: str) -> Assignm
             "assigned_at": at,
         }
     )
+    return assignment, _tag_after(state, move)
 
 
-def unassign(store: "AssignmentStore", client_id: str) -> None:
-    """Remove the client's advisor; a client without one is left as it is."""
-    _change_advisor(store, client_id, None)
+def unassign(
+    store: "AssignmentStore", client_id: str, precondition: Precondition = Precondition.NONE
+) -> str:
+    """Remove the client's advisor, and say the entity tag of the state it leaves; a client
+    without one is left as it is."""
+    return _tag_after(*_change_advisor(store, client_id, None, precondition))
+
+
+def _tag_after(state: AssignmentState, move: "Move | None") -> str:
+    return state_tag(state.current) if move is None else f"v{move.version}"
 
 
 def decide(
-    state: AssignmentState, client_id: str, advisor_id: str | None, reopens: bool
+    state: AssignmentState,
+    client_id: str,
+    advisor_id: str | None,
+    reopens: bool,
+    precondition: Precondition = Precondition.NONE,
 ) -> Move | None:
     """The move that gives the client `advisor_id` (None: no advisor), or None when it already
-    has it. NotFoundError for an unknown client or advisor; AdvisorUnavailableError when the
-    advisor cannot take it (the capacity rule, `Advisor.available`)."""
+    has it. NotFoundError for an unknown client or advisor; PreconditionFailedError when the
+    state is not the one the caller expects; AdvisorUnavailableError when the advisor cannot
+    take it (the capacity rule, `Advisor.available`)."""
     if state.client is None:
         raise NotFoundError(f"client {client_id} not found")
+    if not precondition.holds(state.current):
+        raise PreconditionFailedError(
+            f"the advisor of client {client_id} is no longer the one expected; read it again"
+        )
     current = state.current.advisor_id if state.current else None
     target = state.target
     if advisor_id is not None:
@@ -150,13 +215,16 @@ def decide(
 
 
 def _change_advisor(
-    store: "AssignmentStore", client_id: str, advisor_id: str | None
+    store: "AssignmentStore",
+    client_id: str,
+    advisor_id: str | None,
+    precondition: Precondition,
 ) -> tuple[AssignmentState, Move | None]:
     """Decide and commit, again on a fresh read whenever the data changed in between."""
     reopens = True
     for attempt in range(MAX_ATTEMPTS):
         state = store.state(client_id, advisor_id)
-        move = decide(state, client_id, advisor_id, reopens)
+        move = decide(state, client_id, advisor_id, reopens, precondition)
         if move is None:
             return state, None
         try:

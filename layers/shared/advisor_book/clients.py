@@ -20,9 +20,10 @@ def _visible_client(book: "BookStore", caller: Caller, client_id: str) -> Client
     return client
 
 
-def client_detail(book: "BookStore", caller: Caller, client_id: str) -> ClientDetail:
+def client_detail(book: "BookStore", caller: Caller, client_id: str) -> tuple[ClientDetail, str]:
+    """The client, and the entity tag of its assignment state (for a conditional change)."""
     client = _visible_client(book, caller, client_id)
-    return ClientDetail.model_validate(client.model_dump())
+    return ClientDetail.model_validate(client.model_dump()), client.state_tag
 
 
 def assignment_history(

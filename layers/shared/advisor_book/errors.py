@@ -35,6 +35,11 @@ class ConflictError(DomainError):
     """Concurrent writes kept the operation from committing after its retries (409)."""
 
 
+class PreconditionFailedError(DomainError):
+    """The client's assignment is no longer the one the caller expected (If-Match or
+    expected_advisor_id): it changed since the caller read it (412)."""
+
+
 class BadCursorError(DomainError):
     """A next_token that was altered, or minted for another listing or caller (400)."""
 

@@ -7,6 +7,7 @@ unknown routes as 404, and anything unexpected as a 500 that names the request i
 internal.
 """
 
+import re
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Annotated, Any, TypeVar
@@ -15,9 +16,13 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import (
+    OpenAPIResponse,
+    OpenAPIResponseHeader,
+)
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import WithJsonSchema
 
 from advisor_book import admission, auth
 from advisor_book.errors import (
@@ -29,6 +34,7 @@ from advisor_book.errors import (
     InvalidBodyError,
     NotAuthenticatedError,
     NotFoundError,
+    PreconditionFailedError,
     UnsupportedMediaTypeError,
 )
 from advisor_book.models import ID_PATTERN, ErrorBody, ErrorCode, ErrorDetail
@@ -37,6 +43,7 @@ _STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, ErrorCode]] = {
     NotFoundError: (HTTPStatus.NOT_FOUND, "not_found"),
     AdvisorUnavailableError: (HTTPStatus.CONFLICT, "conflict"),
     ConflictError: (HTTPStatus.CONFLICT, "conflict"),
+    PreconditionFailedError: (HTTPStatus.PRECONDITION_FAILED, "precondition_failed"),
     BadCursorError: (HTTPStatus.BAD_REQUEST, "bad_request"),
     NotAuthenticatedError: (HTTPStatus.UNAUTHORIZED, "unauthorized"),
     ForbiddenError: (HTTPStatus.FORBIDDEN, "forbidden"),
@@ -69,6 +76,53 @@ NextToken = Annotated[
 ]
 
 
+# If-Match (RFC 9110): "*" or a list of entity tags, compared strongly (a weak tag never
+# matches). The tags are those GET /clients/{client_id} answers in its ETag header; a value
+# that names none of them (malformed included) matches nothing.
+IfMatch = Annotated[
+    str | None,
+    # A header is absent or a string, never null: the document says so.
+    WithJsonSchema({"type": "string", "maxLength": 1024}),
+    Header(
+        alias="If-Match",
+        max_length=1024,
+        description="Change only if the client's assignment is still in this state: the ETag "
+        "of GET /clients/{client_id} (several, comma-separated: any of them), or * for any "
+        "client that has an advisor. Otherwise a 412.",
+        examples=['"v1"'],
+    ),
+]
+ETAG_HEADER: dict[str, OpenAPIResponseHeader] = {
+    "ETag": {
+        "description": "The entity tag of the client's assignment state, for If-Match.",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def etag(tag: str) -> str:
+    """A strong entity tag as the ETag header carries it."""
+    return f'"{tag}"'
+
+
+_ENTITY_TAG = r'(W/)?"([!#-~]*)"'  # etagc: any visible character but the double quote
+_TAG_LIST = re.compile(rf"{_ENTITY_TAG}(?:[ \t]*,[ \t]*{_ENTITY_TAG})*")
+
+
+def if_match_tags(header: str | None) -> tuple[frozenset[str] | None, bool]:
+    """The tags an If-Match header admits (None: no header, or "*") and whether it is "*".
+    Weak tags are left out (If-Match compares strongly), and a malformed value admits none."""
+    if header is None:
+        return None, False
+    value = header.strip()
+    if value == "*":
+        return None, True
+    if not _TAG_LIST.fullmatch(value):
+        return frozenset(), False
+    tags = re.findall(_ENTITY_TAG, value)
+    return frozenset(tag for weak, tag in tags if not weak), False
+
+
 _ERROR_DESCRIPTIONS = {
     400: "Bad request: next_token was altered or belongs to another listing or caller.",
     401: "Unauthorized: no ID token, or one that is invalid or expired.",
@@ -78,20 +132,29 @@ _ERROR_DESCRIPTIONS = {
     "(answered by API Gateway).",
     409: "Conflict: the advisor is full or not accepting new clients, or concurrent changes "
     "kept winning (retry).",
+    412: "Precondition failed: the client's assignment changed since the state the request "
+    "expects (If-Match or expected_advisor_id); read the client again.",
     415: "Unsupported media type: the body must be application/json.",
     422: "Validation error: `details` names each invalid parameter or body field.",
     500: "Unexpected error: the message carries the request id, and nothing internal.",
 }
 
 
-def documented(success: str, *errors: int, status: int = 200) -> dict[int, OpenAPIResponse]:
+def documented(
+    success: str,
+    *errors: int,
+    status: int = 200,
+    headers: dict[str, OpenAPIResponseHeader] | None = None,
+) -> dict[int, OpenAPIResponse]:
     """A route's documented responses: its success (described by its return type, or with no
-    body for 204) and its errors: 401, 403, 404, 413, 422 and 500 always, plus `errors`."""
-    responses: dict[int, OpenAPIResponse] = {
-        status: {"description": success, "content": {}}
-        if status == 204
-        else {"description": success}
-    }
+    body for 204; with its `headers`) and its errors: 401, 403, 404, 413, 422 and 500 always,
+    plus `errors`."""
+    ok: OpenAPIResponse = {"description": success}
+    if status == 204:
+        ok["content"] = {}
+    if headers:
+        ok["headers"] = headers
+    responses: dict[int, OpenAPIResponse] = {status: ok}
     for code in sorted({401, 403, 404, 413, 422, 500, *errors}):
         responses[code] = {
             "description": _ERROR_DESCRIPTIONS[code],

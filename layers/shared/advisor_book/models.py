@@ -153,6 +153,7 @@ class Client(Model):
     advisor_id: str | None
     total_value: Money
     accounts: list[Account]
+    state_tag: str  # the entity tag of the client's assignment state (`assignments.state_tag`)
 
 
 # --- Request bodies ---------------------------------------------------------------------
@@ -160,10 +161,26 @@ class Client(Model):
 
 class AssignAdvisorRequest(Model):
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"advisor_id": "adv-001"}]}
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"advisor_id": "adv-001"},
+                {"advisor_id": "adv-002", "expected_advisor_id": "adv-001"},
+            ]
+        },
     )
 
     advisor_id: Identifier
+    expected_advisor_id: Identifier | None = Field(
+        default=None,
+        description="Assign only if the client's advisor is still this one (null: only if the "
+        "client has none); otherwise a 412. Leave it out to assign whatever the client has.",
+    )
+
+    @property
+    def expects_advisor(self) -> bool:
+        """Whether the body states an expected advisor (null included)."""
+        return "expected_advisor_id" in self.model_fields_set
 
 
 # --- Responses --------------------------------------------------------------------------
@@ -243,6 +260,32 @@ class AssignmentHistoryPage(Model):
     next_token: str | None
 
 
+class Suggestion(Model):
+    rank: int = Field(description="1 for the best match.")
+    advisor: AdvisorSummary
+    matched_focus_areas: list[str] = Field(
+        description="The advisor's focus areas among those requested, as the advisor names them."
+    )
+    remaining_capacity: int | None = Field(
+        description="How many more clients the advisor can take; null = unlimited."
+    )
+    reason: str = Field(
+        description="Why this rank, in words.",
+        examples=["matches 1 of 2 requested focus areas (Retirement); room for 3 more clients"],
+    )
+
+
+class SuggestionPage(Model):
+    client_id: str
+    focus_areas: list[str] = Field(description="The focus areas ranked on, once each.")
+    items: list[Suggestion] = Field(description="Best first.")
+    considered: int = Field(description="Available advisors ranked.")
+    complete: bool = Field(
+        description="Whether every available advisor was ranked (false: only the first 500 "
+        "by advisor id were)."
+    )
+
+
 ImportState = Literal["IN_PROGRESS", "SUCCEEDED", "PARTIAL", "FAILED"]
 
 
@@ -310,6 +353,7 @@ ErrorCode = Literal[
     "forbidden",
     "not_found",
     "conflict",
+    "precondition_failed",
     "method_not_allowed",
     "unsupported_media_type",
     "internal_error",

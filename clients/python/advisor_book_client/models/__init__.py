@@ -19,6 +19,8 @@ from .import_page import ImportPage
 from .import_status import ImportStatus
 from .import_status_status import ImportStatusStatus
 from .record_error import RecordError
+from .suggestion import Suggestion
+from .suggestion_page import SuggestionPage
 
 __all__ = (
     "Account",
@@ -40,4 +42,6 @@ __all__ = (
     "ImportStatus",
     "ImportStatusStatus",
     "RecordError",
+    "Suggestion",
+    "SuggestionPage",
 )

@@ -7,6 +7,7 @@ class ErrorDetailCode(StrEnum):
     INTERNAL_ERROR = "internal_error"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     NOT_FOUND = "not_found"
+    PRECONDITION_FAILED = "precondition_failed"
     UNAUTHORIZED = "unauthorized"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     VALIDATION_ERROR = "validation_error"

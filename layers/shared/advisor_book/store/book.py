@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from advisor_book import keys
+from advisor_book.assignments import state_tag
 from advisor_book.cursors import Page, PageKey
 from advisor_book.models import Account, AssignmentEvent, Client, ClientSummary
 from advisor_book.store.core import IN_PARTITION, Table, from_wire
-from advisor_book.store.items import client_summary_of
+from advisor_book.store.items import assignment_of, client_summary_of
 
 
 def accounts_document(accounts: Sequence[Account]) -> str:
@@ -59,7 +60,8 @@ class BookStore:
 
     def client(self, client_id: str) -> Client | None:
         """GET /clients/{id}: one consistent Query of the client's singletons: the profile
-        (accounts embedded) and, if ever assigned, the assignment."""
+        (accounts embedded) and, if ever assigned, the assignment (its advisor and the entity
+        tag of its state)."""
         response = self._table.query(
             KeyConditionExpression=f"{IN_PARTITION} AND begins_with({keys.SK}, :singleton)",
             ExpressionAttributeValues={
@@ -72,14 +74,16 @@ class BookStore:
         profile = items.get(keys.PROFILE)
         if profile is None:
             return None
-        assignment = items.get(keys.ASSIGNMENT) or {}
+        assignment = items.get(keys.ASSIGNMENT)
+        record = assignment_of(assignment) if assignment else None
         return Client(
             client_id=profile["client_id"],
             first_name=profile["first_name"],
             last_name=profile["last_name"],
-            advisor_id=assignment.get("advisor_id"),
+            advisor_id=record.advisor_id if record else None,
             total_value=profile["total_value"],
             accounts=read_accounts(profile["accounts"]),
+            state_tag=state_tag(record),
         )
 
     def history(

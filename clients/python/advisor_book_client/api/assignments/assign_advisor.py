@@ -11,6 +11,7 @@ from ... import errors
 from ...models.assign_advisor_request import AssignAdvisorRequest
 from ...models.assignment import Assignment
 from ...models.error_body import ErrorBody
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     client_id: str,
     *,
     body: AssignAdvisorRequest,
+    if_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["if-match"] = if_match
+
 
 
     
@@ -78,6 +83,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 412:
+        response_412 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -126,15 +138,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AssignAdvisorRequest,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Assignment | ErrorBody]:
     """ Assign or reassign a client's advisor
 
      Gives the client this advisor, moving it from its previous advisor if any. Repeating an assignment
-    that already holds is a 200 that changes nothing.
+    that already holds is a 200 that changes nothing. With If-Match or expected_advisor_id, only if the
+    client's assignment is still the one expected.
 
     Args:
         client_id (str): The client's id.
+        if_match (str | Unset):
         body (AssignAdvisorRequest):
 
     Raises:
@@ -149,6 +164,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         client_id=client_id,
 body=body,
+if_match=if_match,
 
     )
 
@@ -163,15 +179,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AssignAdvisorRequest,
+    if_match: str | Unset = UNSET,
 
 ) -> Assignment | ErrorBody | None:
     """ Assign or reassign a client's advisor
 
      Gives the client this advisor, moving it from its previous advisor if any. Repeating an assignment
-    that already holds is a 200 that changes nothing.
+    that already holds is a 200 that changes nothing. With If-Match or expected_advisor_id, only if the
+    client's assignment is still the one expected.
 
     Args:
         client_id (str): The client's id.
+        if_match (str | Unset):
         body (AssignAdvisorRequest):
 
     Raises:
@@ -187,6 +206,7 @@ def sync(
         client_id=client_id,
 client=client,
 body=body,
+if_match=if_match,
 
     ).parsed
 
@@ -195,15 +215,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AssignAdvisorRequest,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Assignment | ErrorBody]:
     """ Assign or reassign a client's advisor
 
      Gives the client this advisor, moving it from its previous advisor if any. Repeating an assignment
-    that already holds is a 200 that changes nothing.
+    that already holds is a 200 that changes nothing. With If-Match or expected_advisor_id, only if the
+    client's assignment is still the one expected.
 
     Args:
         client_id (str): The client's id.
+        if_match (str | Unset):
         body (AssignAdvisorRequest):
 
     Raises:
@@ -218,6 +241,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         client_id=client_id,
 body=body,
+if_match=if_match,
 
     )
 
@@ -232,15 +256,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AssignAdvisorRequest,
+    if_match: str | Unset = UNSET,
 
 ) -> Assignment | ErrorBody | None:
     """ Assign or reassign a client's advisor
 
      Gives the client this advisor, moving it from its previous advisor if any. Repeating an assignment
-    that already holds is a 200 that changes nothing.
+    that already holds is a 200 that changes nothing. With If-Match or expected_advisor_id, only if the
+    client's assignment is still the one expected.
 
     Args:
         client_id (str): The client's id.
+        if_match (str | Unset):
         body (AssignAdvisorRequest):
 
     Raises:
@@ -256,5 +283,6 @@ async def asyncio(
         client_id=client_id,
 client=client,
 body=body,
+if_match=if_match,
 
     )).parsed

@@ -9,15 +9,22 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_body import ErrorBody
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     client_id: str,
+    *,
+    if_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["if-match"] = if_match
+
+
 
     
 
@@ -29,6 +36,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -65,6 +73,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_409
+
+    if response.status_code == 412:
+        response_412 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_412
 
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
@@ -106,14 +121,17 @@ def sync_detailed(
     client_id: str,
     *,
     client: AuthenticatedClient,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Any | ErrorBody]:
     """ Remove a client's advisor
 
-     Leaves the client without an advisor; a client that has none is left as it is.
+     Leaves the client without an advisor; a client that has none is left as it is. With If-Match, only
+    if the client's assignment is still the one expected.
 
     Args:
         client_id (str): The client's id.
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,6 +144,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         client_id=client_id,
+if_match=if_match,
 
     )
 
@@ -139,14 +158,17 @@ def sync(
     client_id: str,
     *,
     client: AuthenticatedClient,
+    if_match: str | Unset = UNSET,
 
 ) -> Any | ErrorBody | None:
     """ Remove a client's advisor
 
-     Leaves the client without an advisor; a client that has none is left as it is.
+     Leaves the client without an advisor; a client that has none is left as it is. With If-Match, only
+    if the client's assignment is still the one expected.
 
     Args:
         client_id (str): The client's id.
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,6 +182,7 @@ def sync(
     return sync_detailed(
         client_id=client_id,
 client=client,
+if_match=if_match,
 
     ).parsed
 
@@ -167,14 +190,17 @@ async def asyncio_detailed(
     client_id: str,
     *,
     client: AuthenticatedClient,
+    if_match: str | Unset = UNSET,
 
 ) -> Response[Any | ErrorBody]:
     """ Remove a client's advisor
 
-     Leaves the client without an advisor; a client that has none is left as it is.
+     Leaves the client without an advisor; a client that has none is left as it is. With If-Match, only
+    if the client's assignment is still the one expected.
 
     Args:
         client_id (str): The client's id.
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,6 +213,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         client_id=client_id,
+if_match=if_match,
 
     )
 
@@ -200,14 +227,17 @@ async def asyncio(
     client_id: str,
     *,
     client: AuthenticatedClient,
+    if_match: str | Unset = UNSET,
 
 ) -> Any | ErrorBody | None:
     """ Remove a client's advisor
 
-     Leaves the client without an advisor; a client that has none is left as it is.
+     Leaves the client without an advisor; a client that has none is left as it is. With If-Match, only
+    if the client's assignment is still the one expected.
 
     Args:
         client_id (str): The client's id.
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,5 +251,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client_id=client_id,
 client=client,
+if_match=if_match,
 
     )).parsed

@@ -107,7 +107,8 @@ def sync_detailed(
 ) -> Response[ClientDetail | ErrorBody]:
     """ Get a client
 
-     The client with its accounts, their exact total and its current advisor.
+     The client with its accounts, their exact total and its current advisor. Its ETag names the state of
+    its assignment, for a conditional change with If-Match.
 
     Args:
         client_id (str): The client's id.
@@ -140,7 +141,8 @@ def sync(
 ) -> ClientDetail | ErrorBody | None:
     """ Get a client
 
-     The client with its accounts, their exact total and its current advisor.
+     The client with its accounts, their exact total and its current advisor. Its ETag names the state of
+    its assignment, for a conditional change with If-Match.
 
     Args:
         client_id (str): The client's id.
@@ -168,7 +170,8 @@ async def asyncio_detailed(
 ) -> Response[ClientDetail | ErrorBody]:
     """ Get a client
 
-     The client with its accounts, their exact total and its current advisor.
+     The client with its accounts, their exact total and its current advisor. Its ETag names the state of
+    its assignment, for a conditional change with If-Match.
 
     Args:
         client_id (str): The client's id.
@@ -201,7 +204,8 @@ async def asyncio(
 ) -> ClientDetail | ErrorBody | None:
     """ Get a client
 
-     The client with its accounts, their exact total and its current advisor.
+     The client with its accounts, their exact total and its current advisor. Its ETag names the state of
+    its assignment, for a conditional change with If-Match.
 
     Args:
         client_id (str): The client's id.
