@@ -14,11 +14,11 @@ import sys
 import tomllib
 from typing import Any
 
+from advisor_book.auth import PUBLIC
 from local.harness import template
 from local.harness.runtime import load_handler
 
 DOCUMENT = template.ROOT / "functions" / "docs" / "openapi.json"
-DOCS_FUNCTION = "DocsFunction"
 DESCRIPTION = """\
 A wealth-management firm's book of business: financial advisors and their clients.
 
@@ -77,7 +77,7 @@ def generate() -> str:
         on_conflict="error",
     )
     for function in template.functions().values():
-        if function.routes and function.logical_id != DOCS_FUNCTION:
+        if function.routes:
             module, _ = load_handler(function.logical_id, _placeholder_refs())
             merge.add_schema(module.app.get_openapi_schema())
     document: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
@@ -93,6 +93,10 @@ def generate() -> str:
         }
     }
     document["security"] = [{SECURITY_SCHEME: []}]
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if operation.get("x-access") == PUBLIC.describe():
+                operation["security"] = []
     document["paths"] = dict(sorted(document["paths"].items()))
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

@@ -312,8 +312,13 @@ ErrorCode = Literal[
     "conflict",
     "method_not_allowed",
     "unsupported_media_type",
+    "throttled",
     "internal_error",
 ]
+
+
+class Health(Model):
+    status: Literal["ok"] = "ok"
 
 
 class ErrorDetail(Model):
