@@ -163,6 +163,7 @@ def start_stack(api_port: int, aws_port: int) -> LocalStack:
         "LOCAL_AWS_PORT": str(aws_port),
         "LOCAL_SEED_BUCKET": "advisor-book-seed",
     }
+    environment.pop("LOCAL_CORS_ORIGINS", None)  # make run's default: any localhost port
     process = subprocess.Popen(
         [sys.executable, "-u", "-m", "local.stack"],
         cwd=ROOT,
