@@ -99,7 +99,7 @@ def get_health() -> Response[str]:
     return Response(
         status_code=200,
         content_type=content_types.APPLICATION_JSON,
-        body=Health().model_dump_json(),
+        body=Health(status="ok").model_dump_json(),
     )
 
 

@@ -318,7 +318,7 @@ ErrorCode = Literal[
 
 
 class Health(Model):
-    status: Literal["ok"] = "ok"
+    status: Literal["ok"]
 
 
 class ErrorDetail(Model):
