@@ -112,7 +112,7 @@ def test_a_functions_answer_echoes_the_allowed_origin(stack: LocalStack) -> None
     [
         ("GET", "/advisors", 401, "unauthorized"),
         ("GET", "/no-such-route", 404, "not_found"),
-        ("POST", "/health", 404, "not_found"),
+        ("POST", "/health", 401, "unauthorized"),  # undeclared methods are for signed-in users
     ],
 )
 def test_the_gateways_own_answers_are_readable_by_the_page(
