@@ -84,8 +84,26 @@ check: $(VENV)/.installed ## The fast loop: lint, types, unit and integration te
 	$(BIN)/mypy functions layers/shared tests local bench
 	$(BIN)/pytest -q -n auto -m "not e2e and not slow"
 
+# The browser test drives Debian's Chromium. Installed here when missing and this user may
+# (root, or sudo without a password); otherwise the test fails saying how to install it.
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: browser
+browser: ## Install Chromium for the browser test (apt-get), unless it is there
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo=sudo; \
+	  else \
+	    echo "warning: no $(CHROMIUM), and installing it needs root: run 'sudo apt-get install -y chromium' (Debian, Ubuntu); until then the browser test fails." >&2; \
+	    exit 0; \
+	  fi; \
+	  echo "Installing Chromium with apt-get for the browser test (about a minute, once)..."; \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q chromium \
+	    || echo "warning: apt-get could not install chromium; the browser test will fail." >&2; \
+	fi
+
 .PHONY: test
-test: lint ## Lint, type-check, validate the template and run every test, with coverage
+test: lint browser ## Lint, type-check, validate the template and run every test, with coverage
 	$(BIN)/coverage erase
 	$(BIN)/coverage run -m pytest -n auto -m "not e2e"
 	$(BIN)/coverage run -m pytest -m e2e

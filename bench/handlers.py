@@ -245,7 +245,7 @@ def measure_latency(
 
     latency: dict[str, dict[str, float]] = {}
     for method, resource in api.routes:
-        if method == "ANY":  # the docs function's 405 for undeclared methods
+        if method in ("ANY", "OPTIONS"):  # the docs function's 405s and CORS preflights
             continue
         names = [p.strip("{}") for p in resource.split("/") if p.startswith("{")]
         parameters = {name: path_parameters[name] for name in names}

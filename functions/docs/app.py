@@ -1,10 +1,12 @@
-"""API documentation, GET /openapi.json and GET /swagger, and the 405 of undeclared methods.
+"""The API's public routes: GET /openapi.json, GET /swagger and GET /health, the CORS
+preflights, and the 405 of undeclared methods.
 
-Serves the OpenAPI document generated from the other functions' routes and models (committed
-beside this file and checked for drift by the tests) and a Swagger UI page with its script and
-styles inlined, so it renders without reaching any other host. The template also sends it every
-method a documented resource does not declare, which it answers with 405 and an Allow header
-read from the same document. No AWS access at all.
+Serves the OpenAPI document generated from the functions' routes and models (committed beside
+this file and checked for drift by the tests) and a Swagger UI page with its script and styles
+inlined, so it renders without reaching any other host. The template also sends it every
+method a documented resource does not declare: OPTIONS, a browser's preflight, is answered
+with the CORS headers and the resource's methods, any other with 405 and an Allow header, both
+read from the same document. No AWS access at all, which keeps the health check free.
 """
 
 import advisor_book.coldstart as coldstart  # first: no garbage collection during init
@@ -21,9 +23,11 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError as Rout
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from advisor_book import cors
 from advisor_book.admission import printable
 from advisor_book.auth import PUBLIC
-from advisor_book.http import create_app, error_response, resolve
+from advisor_book.http import create_app, error_response, error_responses, resolve
+from advisor_book.models import Health
 
 DOCUMENT = Path(__file__).with_name("openapi.json")
 
@@ -75,10 +79,39 @@ def swagger() -> Response[str]:
     return Response(status_code=200, content_type="text/html; charset=utf-8", body=html)
 
 
+@app.operation(
+    "GET",
+    "/health",
+    access=PUBLIC,
+    tags=["Health"],
+    summary="Check that the API answers",
+    description="Public and free: it proves API Gateway reaches a function and the shared "
+    "layer loads, without reading the table or anything else.",
+    responses={
+        200: {
+            "description": "The API answers.",
+            "content": {"application/json": {"model": Health}},
+        },
+        **error_responses(429, 500),
+    },
+)
+def get_health() -> Response[str]:
+    return Response(
+        status_code=200,
+        content_type=content_types.APPLICATION_JSON,
+        body=Health(status="ok").model_dump_json(),
+    )
+
+
 ALLOWED_METHODS = {
     path: sorted(method.upper() for method in operations)
     for path, operations in json.loads(DOCUMENT.read_text())["paths"].items()
 }
+
+
+def _methods_of(resource: str) -> list[str]:
+    """The methods a resource declares: in the document, or this function's own."""
+    return ALLOWED_METHODS.get(resource) or [m for m, path in app.access if path == resource]
 
 
 @app.not_found
@@ -104,6 +137,8 @@ def method_not_allowed(_: RouteNotFoundError) -> Response[str]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if event.get("httpMethod") == "OPTIONS":
+        return cors.preflight(app.cors_config, event, _methods_of(event["resource"]))
     return resolve(app, event, context)
 
 

@@ -268,11 +268,12 @@ class RoleAudit:
 
 
 def resource_arns(refs: Mapping[str, str], deployment: Deployment) -> dict[str, str]:
-    """`!GetAtt X.Arn` of every resource the emulator holds, from what `!Ref` gave."""
+    """`!GetAtt X.Arn` of every resource the emulator holds, from what `!Ref` gave (`refs`
+    may also give parameters their values)."""
     resources = template.load()["Resources"]
     arns = {}
     for logical_id, ref in refs.items():
-        match resources[logical_id]["Type"]:
+        match resources.get(logical_id, {}).get("Type"):
             case "AWS::DynamoDB::Table":
                 arns[logical_id] = _table_arn(ref, deployment)
             case "AWS::S3::Bucket":

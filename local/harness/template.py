@@ -209,6 +209,12 @@ def routes() -> list[Route]:
     return [route for function in functions().values() for route in function.routes]
 
 
+def operations() -> list[Route]:
+    """The routes that are the API's operations: not the catch-all ANY routes nor the CORS
+    preflights (OPTIONS), which DocsFunction answers on every resource."""
+    return [route for route in routes() if route.method not in ("ANY", "OPTIONS")]
+
+
 def parameter_default(name: str) -> str:
     return str(load()["Parameters"][name]["Default"])
 
@@ -217,6 +223,7 @@ def parameter_default(name: str) -> str:
 class GatewayResponse:
     status: int
     body: str
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 # API Gateway's own answers, before the template customizes them.
@@ -226,19 +233,93 @@ _DEFAULT_RESPONSES = {
     ),
     "UNAUTHORIZED": GatewayResponse(401, '{"message": "Unauthorized"}'),
     "REQUEST_TOO_LARGE": GatewayResponse(413, '{"message": "Request Too Long"}'),
+    "THROTTLED": GatewayResponse(429, '{"message": "Too Many Requests"}'),
+    "INTEGRATION_FAILURE": GatewayResponse(502, '{"message": "Internal server error"}'),
 }
 
 
-def gateway_response(kind: str) -> GatewayResponse:
+def condition(name: str, refs: Mapping[str, str]) -> bool:
+    """The value of one of the template's conditions, with its parameters' values in `refs`
+    (their defaults otherwise)."""
+
+    def evaluate(node: Any) -> Any:
+        if isinstance(node, dict) and len(node) == 1:
+            ((function, argument),) = node.items()
+            match function:
+                case "Ref":
+                    return resolve(node, refs)
+                case "Condition":
+                    return condition(argument, refs)
+                case "Fn::Not":
+                    return not evaluate(argument[0])
+                case "Fn::Equals":
+                    return evaluate(argument[0]) == evaluate(argument[1])
+                case "Fn::And":
+                    return all(evaluate(a) for a in argument)
+                case "Fn::Or":
+                    return any(evaluate(a) for a in argument)
+        if isinstance(node, str):
+            return node
+        raise ValueError(f"cannot evaluate {node!r} locally")
+
+    return bool(evaluate(load()["Conditions"][name]))
+
+
+def _header_value(value: Any, refs: Mapping[str, str]) -> str | None:
+    """A gateway response header's static value ('...'), None when an Fn::If leaves it out."""
+    if isinstance(value, dict) and "Fn::If" in value:
+        name, when_true, when_false = value["Fn::If"]
+        return _header_value(when_true if condition(name, refs) else when_false, refs)
+    if value == {"Ref": "AWS::NoValue"}:
+        return None
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1]
+    raise ValueError(f"a gateway response header that is not a static value: {value!r}")
+
+
+def gateway_response(kind: str, refs: Mapping[str, str] | None = None) -> GatewayResponse:
     """What API Gateway answers itself, as the template customizes it: MISSING_AUTHENTICATION_TOKEN
     for a path or method no route declares, UNAUTHORIZED for a missing or invalid token,
-    REQUEST_TOO_LARGE for a request over its size limits."""
+    REQUEST_TOO_LARGE for a request over its size limits, THROTTLED over the stage's rate,
+    INTEGRATION_FAILURE for a function that crashed; with its headers, the template's
+    parameters given their values in `refs`."""
     default = _DEFAULT_RESPONSES[kind]
-    response = _api().get("GatewayResponses", {}).get(kind, {})
+    responses = _api().get("GatewayResponses", {})
+    fallback = "DEFAULT_5XX" if default.status >= 500 else "DEFAULT_4XX"
+    response = responses.get(kind) or responses.get(fallback, {})
+    declared = response.get("ResponseParameters", {}).get("Headers", {})
+    headers = ((name, _header_value(value, refs or {})) for name, value in declared.items())
     return GatewayResponse(
         status=int(response.get("StatusCode", default.status)),
         body=response.get("ResponseTemplates", {}).get("application/json", default.body),
+        headers=tuple((name, value) for name, value in headers if value is not None),
     )
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """A stage's throttling: `rate` requests a second on average, bursts of up to `burst`."""
+
+    rate: float
+    burst: int
+
+
+def stage_throttle() -> Throttle | None:
+    """The API's throttling for every method of every resource (MethodSettings "/*" "*")."""
+    for setting in _api().get("MethodSettings", []):
+        every = setting.get("ResourcePath") == "/*" and setting.get("HttpMethod") == "*"
+        if every and "ThrottlingRateLimit" in setting:
+            return Throttle(
+                rate=float(setting["ThrottlingRateLimit"]),
+                burst=int(setting["ThrottlingBurstLimit"]),
+            )
+    return None
+
+
+def minimum_compression_size() -> int | None:
+    """The smallest body the API compresses for a caller that accepts gzip (None: never)."""
+    size = _api().get("MinimumCompressionSize")
+    return None if size is None else int(size)
 
 
 @dataclass(frozen=True)

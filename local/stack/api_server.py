@@ -31,7 +31,6 @@ from waitress.utilities import (
     ServerNotImplemented,
 )
 
-from local.harness import template
 from local.stack.gateway import LocalApiGateway
 from local.stack.instances import INSTANCES_PER_FUNCTION
 
@@ -68,13 +67,20 @@ def _status_line(status: int) -> str:
         return f"{status} Unknown"
 
 
-def _refusal(error: Error | None) -> tuple[int, str, str]:
-    """Status, error code and message for a request the server could not read whole."""
+def _refusal(
+    error: Error | None, gateway: LocalApiGateway
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body for a request the server could not read whole."""
+    if isinstance(error, RequestHeaderFieldsTooLarge | RequestEntityTooLarge):
+        too_large = gateway.answer("REQUEST_TOO_LARGE")
+        return too_large.status, too_large.headers, too_large.body
+    status, code, message = _unreadable(error)
+    return status, [("Content-Type", "application/json")], _error_body(code, message)
+
+
+def _unreadable(error: Error | None) -> tuple[int, str, str]:
+    """Status, error code and message for a request malformed or too slow."""
     match error:
-        case RequestHeaderFieldsTooLarge() | RequestEntityTooLarge():
-            too_large = template.gateway_response("REQUEST_TOO_LARGE")
-            answer = json.loads(too_large.body)["error"]
-            return too_large.status, answer["code"], answer["message"]
         case _RequestTimeoutError() | BadRequest():
             return error.code, "bad_request", error.body
         case ServerNotImplemented():  # a Transfer-Encoding other than chunked
@@ -116,11 +122,12 @@ class _ErrorTask(ErrorTask):
 
     def execute(self) -> None:
         request = cast(_Request, self.request)
-        status, code, message = _refusal(request.error)
-        body = _error_body(code, message)
+        gateway = cast(LocalApiServer, self.channel.server).gateway
+        status, headers, body = _refusal(request.error, gateway)
+        message = json.loads(body).get("error", {}).get("message", "")
         self.version = "1.1"  # the server's, whatever the request said (if it was read)
         self.status = _status_line(status)
-        self.response_headers = [("Content-Type", "application/json")]
+        self.response_headers = list(headers)
         self.set_close_on_finish()
         cast(_Channel, self.channel).refused = True
         self.content_length = len(body)
@@ -220,6 +227,7 @@ class LocalApiServer(TcpWSGIServer):
         self, gateway: LocalApiGateway, host: str, port: int, threads: int, read_timeout: int
     ) -> None:
         self._connections: dict[int, Any] = {}
+        self.gateway = gateway
         super().__init__(
             _GatewayApp(gateway),
             map=self._connections,

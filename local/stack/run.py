@@ -35,6 +35,8 @@ IMPORT_WAIT_SECONDS = 300
 DEFAULT_AWS_PORT = 5000
 DEFAULT_API_PORT = 3000
 DEFAULT_SEED_BUCKET = "advisor-book-seed"
+# Pages served from this machine, on any port, may call the local API.
+DEFAULT_CORS_ORIGINS = "http://localhost:*,http://127.0.0.1:*"
 
 
 @dataclass
@@ -51,6 +53,9 @@ class StackSettings:
     seed_file: str = field(default_factory=lambda: os.environ.get("LOCAL_SEED_FILE", "data.json"))
     read_timeout: int = field(
         default_factory=lambda: int(os.environ.get("LOCAL_API_READ_TIMEOUT", "30"))
+    )
+    cors_origins: str = field(
+        default_factory=lambda: os.environ.get("LOCAL_CORS_ORIGINS", DEFAULT_CORS_ORIGINS)
     )
 
     @property
@@ -142,9 +147,7 @@ def _banner(settings: StackSettings, imported: dict[str, Any], admin_token: str)
     """What make run prints once ready: the routes (without the catch-all ANY routes that
     answer undeclared methods with 405), the import of the seed file, and commands to paste."""
     api, aws, bucket = settings.api_url, settings.aws_url, settings.seed_bucket
-    routes = "\n".join(
-        f"    {r.method:<6} {api}{r.path}" for r in template.routes() if r.method != "ANY"
-    )
+    routes = "\n".join(f"    {r.method:<6} {api}{r.path}" for r in template.operations())
     token, advisor_token = settings.make("make token"), settings.make("make token ADVISOR=adv-001")
     return f"""
 advisor-book is running locally
@@ -195,7 +198,8 @@ def main() -> int:
     pools: dict[str, FunctionPool] = {}
     drains: list[QueueDrain] = []
     try:
-        refs = provision(settings.seed_bucket)
+        # The template's CorsAllowedOrigins parameter, for the functions and the gateway.
+        refs = {**provision(settings.seed_bucket), "CorsAllowedOrigins": settings.cors_origins}
         pools = {f.logical_id: FunctionPool(f, refs) for f in template.functions().values()}
         drains = connect_triggers(refs, pools)
         for drain in drains:
@@ -205,6 +209,7 @@ def main() -> int:
             stage=template.parameter_default("Stage"),
             verifiers=cognito.verifiers(settings.aws_url, REGION, refs),
             token_endpoint=cognito.token_endpoint(settings.aws_url, REGION, refs),
+            refs=refs,
         )
         api_functions = {route.function for route in template.routes()}
         server = serve(gateway, HOST, settings.api_port, len(api_functions), settings.read_timeout)

@@ -35,8 +35,11 @@ Timestamps are RFC 3339 in UTC. Every error has the body
 `{"error": {"code", "message", "details"?}}`. `next_token` values are opaque and signed:
 pass them back unchanged, to the listing that returned them, as the same user.
 
-Every operation needs the ID token of a user of the deployment's Cognito user pool in the
-`Authorization` header (the token itself, no prefix); without a valid one the answer is 401.
+Every operation but the health check needs the ID token of a user of the deployment's Cognito
+user pool in the `Authorization` header (the token itself, no prefix); without a valid one the
+answer is 401. Pages on the origins the deployment allows may call it from a browser (CORS);
+bodies of 1 KB or more are gzip-compressed for callers that accept gzip; over the stage's
+request rate, the answer is 429 (`throttled`).
 Users in the `admin` group may call everything. Users in the `advisor` group (with the
 attribute `custom:advisor_id`) may list and read advisors, and read their own book: their
 clients, each client and its assignment history; another advisor's book or client is 404, and
@@ -92,7 +95,7 @@ def generate() -> str:
     )
     accesses: dict[tuple[str, str], auth.Access] = {}
     for function in template.functions().values():
-        if function.routes and function.logical_id != DOCS_FUNCTION:
+        if function.routes:
             module, _ = load_handler(function.logical_id, _placeholder_refs())
             merge.add_schema(module.app.get_openapi_schema())
             accesses.update(module.app.access)
@@ -127,7 +130,11 @@ def generate() -> str:
     document["security"] = [{SECURITY_SCHEME: []}]
     for (method, path), access in accesses.items():
         operation = document["paths"].get(path, {}).get(method.lower())
-        if operation is not None and not access.public:
+        if operation is None:
+            continue
+        if access.public:
+            operation["security"] = []
+        else:
             operation["security"] = [{SECURITY_SCHEME: []}] + (
                 [{SERVICE_SCHEME: [auth.scope_name(access.service)]}] if access.service else []
             )

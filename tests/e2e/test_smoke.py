@@ -119,6 +119,12 @@ def test_the_openapi_document_is_served_without_a_token(target: Target) -> None:
     assert "/advisors" in reply.body["paths"]
 
 
+def test_the_health_check_answers_without_a_token(target: Target) -> None:
+    reply = target.request("GET", "/health", signed=False)
+
+    assert (reply.status, reply.body) == (200, {"status": "ok"})
+
+
 def test_a_request_without_a_token_is_refused(target: Target) -> None:
     reply = target.request("GET", "/advisors", signed=False)
 

@@ -41,9 +41,8 @@ def actions_of(logical_id: str) -> set[str]:
 
 def test_the_template_routes_to_each_function_exactly_the_routes_it_declares() -> None:
     routed: dict[str, set[tuple[str, str]]] = {}
-    for route in template.routes():
-        if route.method != "ANY":
-            routed.setdefault(route.function, set()).add((route.method, route.path))
+    for route in template.operations():
+        routed.setdefault(route.function, set()).add((route.method, route.path))
 
     assert routed == openapi.declared_operations()
 
@@ -147,16 +146,17 @@ def test_the_table_is_on_demand_with_two_overloaded_indexes() -> None:
 def test_every_documented_resource_answers_undeclared_methods_with_405(
     functions: Functions,
 ) -> None:
-    resources = {r.path for r in template.routes() if r.function != "DocsFunction"}
+    documentation = {"/openapi.json", "/swagger"}
+    resources = {r.path for r in template.operations() if r.path not in documentation}
     catch_alls = {r.path for r in template.routes() if r.method == "ANY"}
 
     assert catch_alls == resources
 
 
-def test_every_route_but_the_documentation_needs_a_cognito_id_token() -> None:
-    public = {(r.method, r.path) for r in template.routes() if r.user_pool is None}
+def test_every_operation_but_the_documentation_and_health_needs_a_cognito_id_token() -> None:
+    public = {(r.method, r.path) for r in template.operations() if r.user_pool is None}
 
-    assert public == {("GET", "/openapi.json"), ("GET", "/swagger")}
+    assert public == {("GET", "/openapi.json"), ("GET", "/swagger"), ("GET", "/health")}
     assert {r.user_pool for r in template.routes()} == {None, "UserPool"}
 
 
@@ -194,3 +194,66 @@ def test_the_gateway_answers_missing_and_bad_tokens_with_the_error_body() -> Non
 
     assert unauthorized.status == 401
     assert json.loads(unauthorized.body)["error"]["code"] == "unauthorized"
+
+
+def test_every_resource_answers_a_browsers_preflight_without_a_token() -> None:
+    """A preflight never carries the Authorization header: an OPTIONS behind the authorizer
+    (or the catch-all ANY routes, which are) would be a 401 and the browser would stop."""
+    resources = {r.path for r in template.operations()}
+    preflights = {
+        r.path: r for r in template.routes() if r.method == "OPTIONS" and r.user_pool is None
+    }
+
+    assert set(preflights) == resources
+    assert {r.function for r in preflights.values()} == {"DocsFunction"}
+
+
+def test_the_functions_allow_the_origins_of_the_parameter_none_by_default() -> None:
+    parameter = template.load()["Parameters"]["CorsAllowedOrigins"]
+
+    assert parameter["Default"] == ""
+    for function in template.functions().values():
+        assert function.environment["CORS_ALLOWED_ORIGINS"] == {"Ref": "CorsAllowedOrigins"}
+
+
+GATEWAY_RESPONSES = [
+    "UNAUTHORIZED",
+    "MISSING_AUTHENTICATION_TOKEN",
+    "REQUEST_TOO_LARGE",
+    "THROTTLED",
+    "INTEGRATION_FAILURE",
+]
+
+
+@pytest.mark.parametrize("kind", GATEWAY_RESPONSES)
+def test_api_gateways_own_answers_are_readable_by_pages_only_when_cors_is_on(kind: str) -> None:
+    on = template.gateway_response(kind, {"CorsAllowedOrigins": "https://app.example.com"})
+    off = template.gateway_response(kind, {"CorsAllowedOrigins": ""})
+
+    assert dict(on.headers) == {"Access-Control-Allow-Origin": "*"}
+    assert off.headers == ()
+    assert "error" in json.loads(on.body)
+
+
+def test_every_gateway_response_of_the_template_carries_the_cors_header() -> None:
+    (api,) = template.resources_of_type("AWS::Serverless::Api").values()
+    declared = api["Properties"]["GatewayResponses"]
+
+    assert {"DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED", "UNAUTHORIZED"} <= set(declared)
+    for kind, response in declared.items():
+        headers = response["ResponseParameters"]["Headers"]
+        assert headers["Access-Control-Allow-Origin"] == {
+            "Fn::If": ["CorsEnabled", "'*'", {"Ref": "AWS::NoValue"}]
+        }, kind
+
+
+def test_throttling_is_a_429_with_its_own_error_code() -> None:
+    throttled = template.gateway_response("THROTTLED")
+
+    assert throttled.status == 429
+    assert json.loads(throttled.body)["error"]["code"] == "throttled"
+    assert template.stage_throttle() == template.Throttle(rate=100, burst=200)
+
+
+def test_bodies_of_a_kilobyte_or_more_are_compressed() -> None:
+    assert template.minimum_compression_size() == 1024

@@ -24,7 +24,7 @@ from aws_lambda_powertools.event_handler.openapi.types import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import WithJsonSchema
 
-from advisor_book import admission, auth
+from advisor_book import admission, auth, cors
 from advisor_book.errors import (
     AdvisorUnavailableError,
     BadCursorError,
@@ -136,6 +136,7 @@ _ERROR_DESCRIPTIONS = {
     "expects (If-Match or expected_advisor_id); read the client again.",
     415: "Unsupported media type: the body must be application/json.",
     422: "Validation error: `details` names each invalid parameter or body field.",
+    429: "Throttled: over the stage's request rate; retry later (answered by API Gateway).",
     500: "Unexpected error: the message carries the request id, and nothing internal.",
 }
 
@@ -147,20 +148,25 @@ def documented(
     headers: dict[str, OpenAPIResponseHeader] | None = None,
 ) -> dict[int, OpenAPIResponse]:
     """A route's documented responses: its success (described by its return type, or with no
-    body for 204; with its `headers`) and its errors: 401, 403, 404, 413, 422 and 500 always,
-    plus `errors`."""
+    body for 204; with its `headers`) and its errors: 401, 403, 404, 413, 422, 429 and 500
+    always, plus `errors`."""
     ok: OpenAPIResponse = {"description": success}
     if status == 204:
         ok["content"] = {}
     if headers:
         ok["headers"] = headers
-    responses: dict[int, OpenAPIResponse] = {status: ok}
-    for code in sorted({401, 403, 404, 413, 422, 500, *errors}):
-        responses[code] = {
+    return {status: ok} | error_responses(401, 403, 404, 413, 422, 429, 500, *errors)
+
+
+def error_responses(*codes: int) -> dict[int, OpenAPIResponse]:
+    """The documented error responses of `codes`, each with the contract's error body."""
+    return {
+        code: {
             "description": _ERROR_DESCRIPTIONS[code],
             "content": {"application/json": {"model": ErrorBody}},
         }
-    return responses
+        for code in sorted(set(codes))
+    }
 
 
 def error_response(
@@ -189,8 +195,11 @@ def _validation_details(error: RequestValidationError) -> list[dict[str, Any]]:
 class BookResolver(APIGatewayRestResolver):
     """Powertools' REST resolver, with each route declared together with who may call it."""
 
-    def __init__(self, *, validation: bool, default_access: auth.Access) -> None:
-        super().__init__(enable_validation=validation)
+    def __init__(
+        self, *, validation: bool, default_access: auth.Access, cors_config: cors.Cors | None
+    ) -> None:
+        super().__init__(enable_validation=validation, cors=cors_config)
+        self.cors_config = cors_config
         self.access: dict[tuple[str, str], auth.Access] = {}
         self.default_access = default_access  # of a request no declared route matches
 
@@ -221,9 +230,12 @@ class BookResolver(APIGatewayRestResolver):
 def create_app(
     logger: Logger, *, validation: bool = True, default_access: auth.Access = auth.ADMINS_ONLY
 ) -> BookResolver:
-    """A resolver with the contract's error bodies, and request and response validation unless
-    `validation` is false (for routes that take no input)."""
-    app = BookResolver(validation=validation, default_access=default_access)
+    """A resolver with the contract's error bodies, the CORS headers of the origins the
+    environment allows, and request and response validation unless `validation` is false (for
+    routes that take no input)."""
+    app = BookResolver(
+        validation=validation, default_access=default_access, cors_config=cors.from_environment()
+    )
     _map_errors(app, logger)
     return app
 
@@ -301,10 +313,27 @@ def resolve(app: "BookResolver", event: dict[str, Any], context: LambdaContext) 
         admission.check_body(event)
     except DomainError as error:
         status, code = _STATUS_OF[type(error)]
-        return admission.raw_response(status, _error_body(code, error))
+        return _vary_by_origin(app, event, admission.raw_response(status, _error_body(code, error)))
     # Set only now: the resolver clears its context when it is done, and only then.
     app.append_context(caller=who)  # type: ignore[no-untyped-call]
     response: dict[str, Any] = app.resolve(event, context)
+    return _vary_by_origin(app, event, response)
+
+
+def _vary_by_origin(
+    app: BookResolver, event: dict[str, Any], response: dict[str, Any]
+) -> dict[str, Any]:
+    """Every answer, the refusals made before the router included, carries the CORS headers
+    of an allowed origin and, whenever CORS is on, `Vary: Origin`: a cache must never hand one
+    origin's answer to another."""
+    if app.cors_config is None:
+        return response
+    headers: dict[str, list[str]] = response.setdefault("multiValueHeaders", {})
+    if "Access-Control-Allow-Origin" not in headers:
+        origin = app.cors_config.allowed_origin(cors.origin_of(event))
+        for name, value in app.cors_config.to_dict(origin).items():
+            headers[name] = [value]
+    headers["Vary"] = ["Origin"]
     return response
 
 

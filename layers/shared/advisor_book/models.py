@@ -356,8 +356,13 @@ ErrorCode = Literal[
     "precondition_failed",
     "method_not_allowed",
     "unsupported_media_type",
+    "throttled",
     "internal_error",
 ]
+
+
+class Health(Model):
+    status: Literal["ok"]
 
 
 class ErrorDetail(Model):

@@ -15,6 +15,7 @@ from .error_body import ErrorBody
 from .error_detail import ErrorDetail
 from .error_detail_code import ErrorDetailCode
 from .error_detail_details_type_0_item import ErrorDetailDetailsType0Item
+from .health import Health
 from .import_page import ImportPage
 from .import_status import ImportStatus
 from .import_status_status import ImportStatusStatus
@@ -38,6 +39,7 @@ __all__ = (
     "ErrorDetail",
     "ErrorDetailCode",
     "ErrorDetailDetailsType0Item",
+    "Health",
     "ImportPage",
     "ImportStatus",
     "ImportStatusStatus",

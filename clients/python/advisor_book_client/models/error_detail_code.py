@@ -8,6 +8,7 @@ class ErrorDetailCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     NOT_FOUND = "not_found"
     PRECONDITION_FAILED = "precondition_failed"
+    THROTTLED = "throttled"
     UNAUTHORIZED = "unauthorized"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     VALIDATION_ERROR = "validation_error"
