@@ -78,7 +78,17 @@ def test_services_get_tokens_with_the_client_credentials_flow() -> None:
     assert "`make token CLIENT=IntegratorClient`" in scheme["description"]
 
 
-@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: f"{r.method} {r.path}")
+GUARDED_ROUTES = [r for r in API_ROUTES if r.user_pool]
+
+
+def test_a_public_operation_needs_no_credentials() -> None:
+    public = [r for r in API_ROUTES if not r.user_pool]
+
+    assert [(r.method, r.path) for r in public] == [("GET", "/health")]
+    assert COMMITTED["paths"]["/health"]["get"]["security"] == []
+
+
+@pytest.mark.parametrize("route", GUARDED_ROUTES, ids=lambda r: f"{r.method} {r.path}")
 def test_every_operation_names_the_people_and_the_scope_it_needs(route: template.Route) -> None:
     operation = COMMITTED["paths"][route.path][route.method.lower()]
 
@@ -124,6 +134,7 @@ OPERATION_IDS = {
     ("DELETE", "/clients/{client_id}/advisor"): "unassignAdvisor",
     ("GET", "/imports"): "listImports",
     ("GET", "/imports/{import_id}"): "getImport",
+    ("GET", "/health"): "getHealth",
 }
 
 

@@ -16,7 +16,7 @@ def test_each_operation_has_its_module_named_by_its_operation_id() -> None:
         "".join(f"_{c.lower()}" if c.isupper() else c for c in operation_id)
         for operation_id in OPERATION_IDS.values()
     }
-    tags = ("advisors", "clients", "assignments", "imports")
+    tags = ("advisors", "clients", "assignments", "imports", "health")
 
     found = {
         name
