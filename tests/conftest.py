@@ -24,8 +24,8 @@ from moto import mock_aws
 from moto.core.config import DefaultConfig
 from moto.core.models import MockAWS
 
+from advisor_book.import_reports import ImportStatus
 from advisor_book.ingest import importer
-from advisor_book.models import ImportStatus
 from advisor_book.store.assignment import AssignmentStore
 from advisor_book.store.book import BookStore
 from advisor_book.store.core import Table

@@ -20,7 +20,7 @@ from advisor_book.http import (
     documented,
     resolve,
 )
-from advisor_book.models import ImportPage, ImportStatus
+from advisor_book.import_reports import ImportPage, ImportStatus
 from advisor_book.store.imports import ImportStore
 
 logger = Logger()

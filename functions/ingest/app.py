@@ -23,11 +23,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from advisor_book import config
+from advisor_book.import_reports import ImportStatus
 from advisor_book.imports import LeaseLostError
 from advisor_book.ingest import events
 from advisor_book.ingest.importer import ImportJob, OpenStream, fail_import, run_import
 from advisor_book.ingest.reader import FileRejectedError
-from advisor_book.models import ImportStatus
 from advisor_book.notifications import SqsNotification
 from advisor_book.store.imports import ImportStore
 from advisor_book.store.ingest import IngestStore

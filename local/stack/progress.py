@@ -4,7 +4,7 @@ a terminal, a plain line every few seconds elsewhere, and a summary with the fir
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from advisor_book.models import ImportStatus
+    from advisor_book.import_reports import ImportStatus
 
 LINE_EVERY_SECONDS = 5.0
 BAR_WIDTH = 30

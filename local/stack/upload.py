@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import CompletedPartTypeDef
 
-    from advisor_book.models import ImportStatus
+    from advisor_book.import_reports import ImportStatus
 
 LOCAL_TABLE = "BookTable"  # the local stack names each table by its logical id
 LOCAL_BUCKET = "advisor-book-seed"

@@ -10,7 +10,7 @@ import pytest
 
 from advisor_book import keys
 from advisor_book.assignments import Move
-from advisor_book.models import ImportStatus
+from advisor_book.import_reports import ImportStatus
 from advisor_book.store.assignment import AssignmentStore
 from advisor_book.store.core import from_wire, to_wire
 from tests.conftest import HttpResponse

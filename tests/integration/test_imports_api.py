@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from advisor_book.import_reports import ImportStatus
 from advisor_book.imports import import_id_for
 from advisor_book.ingest import importer
-from advisor_book.models import ImportStatus
 from tests.conftest import HttpResponse, LambdaTime, Stores
 
 Api = Callable[..., HttpResponse]

@@ -17,7 +17,7 @@ import boto3
 import pytest
 
 from advisor_book import keys
-from advisor_book.models import ImportStatus
+from advisor_book.import_reports import ImportStatus
 from local.harness.events import s3_put_event
 from tests.conftest import ROOT, HttpResponse
 

@@ -22,9 +22,10 @@ import boto3
 import pytest
 
 from advisor_book import keys
+from advisor_book.import_reports import ImportStatus
 from advisor_book.ingest import importer
 from advisor_book.ingest.importer import ImportJob
-from advisor_book.models import ImportStatus, utc_now
+from advisor_book.models import utc_now
 from advisor_book.store.core import Table
 from advisor_book.store.ingest import IngestStore
 from local.harness import template

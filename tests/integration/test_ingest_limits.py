@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from advisor_book import keys
-from advisor_book.models import ImportStatus
+from advisor_book.import_reports import ImportStatus
 from advisor_book.store.core import Table, to_wire
 from advisor_book.store.imports import ImportStore
 from bench.ingest import BUCKET

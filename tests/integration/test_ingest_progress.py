@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
+from advisor_book.import_reports import ImportStatus
 from advisor_book.ingest import importer
 from advisor_book.ingest.importer import PROGRESS_EVERY, ImportJob
-from advisor_book.models import ImportStatus
 from advisor_book.store.imports import ImportStore
 from advisor_book.store.ingest import IngestStore
 from local.harness import template

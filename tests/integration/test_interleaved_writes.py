@@ -17,8 +17,8 @@ import pytest
 
 from advisor_book import keys
 from advisor_book.assignments import Move
+from advisor_book.import_reports import ImportStatus
 from advisor_book.ingest import writer
-from advisor_book.models import ImportStatus
 from advisor_book.store.assignment import AssignmentStore
 from advisor_book.store.core import to_wire
 from advisor_book.store.ingest import IngestStore

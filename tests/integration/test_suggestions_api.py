@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from advisor_book import suggestions
-from advisor_book.models import ImportStatus
+from advisor_book.import_reports import ImportStatus
 from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from advisor_book.import_reports import ImportStatus
 from advisor_book.models import (
     ID_PATTERN,
     Account,
@@ -18,7 +19,6 @@ from advisor_book.models import (
     Assignment,
     ClientDetail,
     ClientSummary,
-    ImportStatus,
     format_money,
     format_timestamp,
 )

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from advisor_book.import_reports import ImportStatus, RecordError
 from advisor_book.ingest import reader
 from advisor_book.ingest.records import client_write
 from advisor_book.ingest.report import (
@@ -21,7 +22,6 @@ from advisor_book.ingest.report import (
     MAX_ERRORS_KEPT,
     ImportReport,
 )
-from advisor_book.models import ImportStatus, RecordError
 from advisor_book.seed import SeedClient
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "data.json"

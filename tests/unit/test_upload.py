@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from advisor_book.models import ImportStatus, RecordError
+from advisor_book.import_reports import ImportStatus, RecordError
 from local import deployed
 from local.stack import upload
 from local.stack.progress import Display, Lines, progress_text, render_bar, summary

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from advisor_book.auth import Caller
 from advisor_book.cursors import CursorCodec
 from advisor_book.errors import NotFoundError
-from advisor_book.models import ImportPage, ImportStatus
+from advisor_book.import_reports import ImportPage, ImportStatus
 
 if TYPE_CHECKING:
     from advisor_book.store.imports import ImportStore

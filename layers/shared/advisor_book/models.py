@@ -1,6 +1,6 @@
 """The API's models (request bodies in, responses out), the domain's records, and the types
-they share: money, timestamps, ids and text. Seed records are in `seed`, the ingest's events
-in `notifications`.
+they share: money, timestamps, ids and text. Seed records are in `seed`, import reports in
+`import_reports`, the ingest's events in `notifications`.
 
 Money is `Decimal` everywhere and leaves the API as a string with two decimals ("1234.50"),
 so no client ever parses it as a float.
@@ -284,66 +284,6 @@ class SuggestionPage(Model):
         description="Whether every available advisor was ranked (false: only the first 500 "
         "by advisor id were)."
     )
-
-
-ImportState = Literal["IN_PROGRESS", "SUCCEEDED", "PARTIAL", "FAILED"]
-
-
-class RecordError(Model):
-    path: str = Field(examples=["clients[41].accounts[0].value"])
-    message: str
-
-
-class ImportStatus(Model):
-    import_id: str
-    bucket: str
-    key: str
-    status: ImportState
-    advisors_upserted: int
-    clients_upserted: int
-    rejected: int = Field(description="Records rejected; exact even when errors is cut at 100.")
-    errors: list[RecordError] = Field(description="The first 100 rejections, in file order.")
-    records_done: int = Field(
-        default=0,
-        description="Records (array elements) read and checked so far, in file order; updated "
-        "at least every 2 seconds of work while the import runs, and never lowered.",
-    )
-    records_total: int | None = Field(
-        default=None,
-        description="Records (array elements) in the file, known once the first pass over it "
-        "has ended; null until then, and for a file rejected as a whole in that pass.",
-    )
-    records_per_second: int | None = Field(
-        default=None,
-        description="records_done per second of the time the ingest has worked on the import "
-        "(both passes, every invocation), rounded down; null until it is first measured.",
-    )
-    started_at: Timestamp
-    finished_at: Timestamp | None
-
-    @classmethod
-    def started(cls, import_id: str, bucket: str, key: str, at: datetime) -> Self:
-        """A new import: in progress, nothing counted yet."""
-        return cls(
-            import_id=import_id,
-            bucket=bucket,
-            key=key,
-            status="IN_PROGRESS",
-            advisors_upserted=0,
-            clients_upserted=0,
-            rejected=0,
-            errors=[],
-            records_done=0,
-            records_total=None,
-            records_per_second=None,
-            started_at=at,
-            finished_at=None,
-        )
-
-
-class ImportPage(Model):
-    items: list[ImportStatus]
-    next_token: str | None
 
 
 ErrorCode = Literal[

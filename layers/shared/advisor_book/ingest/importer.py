@@ -19,11 +19,12 @@ from typing import IO, TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from advisor_book.import_reports import ImportStatus
 from advisor_book.imports import ImportProgress, LeaseLostError, Work, import_id_for
 from advisor_book.ingest.reader import FileRejectedError, check_structure, read_items
 from advisor_book.ingest.report import ImportReport
 from advisor_book.ingest.writer import BookWriter
-from advisor_book.models import ImportStatus, utc_now
+from advisor_book.models import utc_now
 from advisor_book.notifications import InvocationRecord
 
 if TYPE_CHECKING:

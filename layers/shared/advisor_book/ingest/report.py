@@ -6,7 +6,8 @@ below DynamoDB's 400 KB item limit: MAX_ERRORS_KEPT errors, each path and messag
 
 from dataclasses import dataclass, field
 
-from advisor_book.models import ImportStatus, RecordError, utc_now
+from advisor_book.import_reports import ImportStatus, RecordError
+from advisor_book.models import utc_now
 
 MAX_ERRORS_KEPT = 100
 MAX_ERROR_PATH = 160

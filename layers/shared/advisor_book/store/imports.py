@@ -6,8 +6,9 @@ from typing import Any
 
 from advisor_book import attributes, keys
 from advisor_book.cursors import Page, PageKey
+from advisor_book.import_reports import ImportStatus
 from advisor_book.imports import ImportProgress, LeaseLostError, Work
-from advisor_book.models import ImportStatus, format_timestamp
+from advisor_book.models import format_timestamp
 from advisor_book.store.core import ABSENT, Item, Table, condition
 
 _RUNNING = "#status = :running"
