@@ -162,7 +162,7 @@ bench: $(VENV)/.installed build ## Measure cold starts, DynamoDB requests, inges
 
 .PHONY: events
 events: install ## Regenerate the sample events in events/
-	$(BIN)/python -m local.tools.sample_events
+	PYTHONPATH=layers/shared $(BIN)/python -m local.tools.sample_events
 
 .PHONY: openapi
 openapi: $(VENV)/.installed ## Regenerate functions/docs/openapi.json from the routes and models, and the Python client from it

@@ -364,7 +364,7 @@ def functions(
     call it with its role audited."""
     refs = resources
     for function in template.functions().values():
-        for name in function.resolved_environment(refs):
+        for name in function.environment:
             monkeypatch.delenv(name, raising=False)
     loaded: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
 

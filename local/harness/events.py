@@ -1,5 +1,5 @@
-"""Builders for the events Lambda receives: API Gateway REST proxy events (with the claims
-API Gateway's Cognito authorizer passes on) and S3 notifications.
+"""Builders for the events Lambda receives: API Gateway REST proxy events (with the context
+the API's Lambda authorizer passes on) and S3 notifications.
 
 The tests, the local stack's gateway and the sample files in events/ (local.tools.sample_events)
 all build their events here, so all three agree on the event shape.
@@ -7,7 +7,6 @@ all build their events here, so all three agree on the event shape.
 
 import base64
 import json
-import time
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -37,22 +36,22 @@ def api_event(
     request_id: str | None = None,
     source_ip: str = "127.0.0.1",
     claims: Mapping[str, Any] | None = None,
+    authorizer: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A REST API (v1) proxy event, as API Gateway builds it for a Lambda proxy integration.
 
     `resource` is the template's path ("/advisors/{advisor_id}"); the request path is filled
     in from the path parameters. Single-value maps keep the last value, as API Gateway does.
-    `claims` are those of the ID token that API Gateway's Cognito authorizer verified (see
-    `user_claims`): the event carries them as the authorizer passes them, and the token itself
-    in the Authorization header, unless `headers` already holds the caller's own.
+    `claims` are those of a token the API's authorizer verified (see `user_claims` and
+    `service_claims`): the event carries what the authorizer answers for them (its layer
+    function, advisor_book.tokens.allow, makes the answer here too), or `authorizer` gives
+    `requestContext.authorizer` itself (the local gateway's, from its authorizer's answer).
     """
     parameters = path_parameters or {}
     path = resource
     for name, value in parameters.items():
         path = path.replace("{" + name + "}", value)
     headers = {"Accept": ["application/json"], **(headers or {})}
-    if claims is not None and not any(name.lower() == "authorization" for name in headers):
-        headers["Authorization"] = [unverified_token(claims)]
     body_text, encoded = _wire_body(body)
     event: dict[str, Any] = {
         "resource": resource,
@@ -76,8 +75,45 @@ def api_event(
         "isBase64Encoded": encoded,
     }
     if claims is not None:
-        event["requestContext"]["authorizer"] = {"claims": authorizer_claims(claims)}
+        arn = method_arn(method, f"/{stage}{path}")
+        authorizer = request_authorizer(verified_answer(claims, arn))
+    if authorizer is not None:
+        event["requestContext"]["authorizer"] = dict(authorizer)
     return event
+
+
+API_ID = "local"
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+
+
+def method_arn(method: str, stage_path: str) -> str:
+    """The ARN of a method API Gateway hands a TOKEN authorizer: `stage_path` is
+    "/<stage>/<path>"."""
+    stage, _, path = stage_path.lstrip("/").partition("/")
+    return f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{API_ID}/{stage}/{method}/{path}"
+
+
+def verified_answer(claims: Mapping[str, Any], arn: str) -> dict[str, Any]:
+    """What the API's authorizer answers for a token it verified with `claims`."""
+    # Imported here: the layer is on the path of the tests, and of the stack once it runs.
+    from advisor_book.tokens import allow
+
+    return allow(claims, arn)
+
+
+def request_authorizer(answer: Mapping[str, Any]) -> dict[str, str]:
+    """`requestContext.authorizer` as API Gateway makes it from a Lambda authorizer's answer:
+    the answer's context, every value a string, and its principalId."""
+    context = answer.get("context") or {}
+    return {
+        **{name: _context_value(value) for name, value in context.items()},
+        "principalId": str(answer["principalId"]),
+    }
+
+
+def _context_value(value: Any) -> str:
+    return json.dumps(value) if isinstance(value, bool) else str(value)
 
 
 def _request_context(
@@ -92,7 +128,7 @@ def _request_context(
         "extendedRequestId": request_id,
         "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
         "path": path,
-        "accountId": "123456789012",
+        "accountId": ACCOUNT_ID,
         "protocol": "HTTP/1.1",
         "stage": stage,
         "domainPrefix": "localhost",
@@ -100,37 +136,8 @@ def _request_context(
         "requestId": request_id,
         "identity": identity,
         "domainName": "localhost",
-        "apiId": "local",
+        "apiId": API_ID,
     }
-
-
-DATE_FORMAT = "%a %b %d %H:%M:%S UTC %Y"  # how API Gateway renders exp, iat and auth_time
-
-
-def _as_api_gateway_claim(name: str, value: Any) -> str:
-    if name in ("exp", "iat", "auth_time") and isinstance(value, int):
-        return time.strftime(DATE_FORMAT, time.gmtime(value))
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    return str(value)
-
-
-def authorizer_claims(claims: Mapping[str, Any]) -> dict[str, str]:
-    """A token's claims as API Gateway's Cognito authorizer hands them to a function: every
-    value a string, lists comma-separated, times as dates."""
-    return {name: _as_api_gateway_claim(name, value) for name, value in claims.items()}
-
-
-def unverified_token(claims: Mapping[str, Any]) -> str:
-    """A JWT carrying `claims`, for events that stand in for what API Gateway passes after its
-    authorizer verified the caller's token. Nothing checks its signature after the authorizer,
-    so it has none worth the name; the local gateway passes callers' real tokens instead."""
-
-    def part(value: Mapping[str, Any]) -> str:
-        raw = json.dumps(dict(value), separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}.local"
 
 
 ISSUED_AT = 1767225600  # 2026-01-01T00:00:00Z: the sample events stay the same from run to run
@@ -140,7 +147,7 @@ def user_claims(
     username: str, groups: Sequence[str], advisor_id: str | None = None
 ) -> dict[str, Any]:
     """The claims of a local user's ID token, as Cognito issues them: its groups as a list,
-    times as seconds since the epoch."""
+    times as seconds since the epoch, for the people's app client ("local")."""
     claims: dict[str, Any] = {
         "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, f"advisor-book:{username}")),
         "cognito:username": username,

@@ -48,14 +48,19 @@ class LambdaContext:
 
 
 def load_handler(
-    logical_id: str, refs: Mapping[str, str], module_suffix: str | None = None
+    logical_id: str,
+    refs: Mapping[str, str],
+    module_suffix: str | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> tuple[ModuleType, Handler]:
-    """Import the function's module fresh, with its template environment set first.
+    """Import the function's module fresh, with its template environment set first (and
+    `overrides`, what differs locally, over it).
 
     Module-level code (settings, AWS clients) runs now, as at a Lambda cold start.
     """
     function = template.functions()[logical_id]
     os.environ.update(function.resolved_environment(refs))
+    os.environ.update(overrides or {})
     module_name, attribute = function.handler.rsplit(".", 1)
     path = function.code_uri / f"{module_name}.py"
     spec = importlib.util.spec_from_file_location(f"functions.{module_suffix or logical_id}", path)
@@ -68,13 +73,15 @@ def load_handler(
     return module, handler
 
 
-def instance_handler(logical_id: str, refs: Mapping[str, str]) -> tuple[Handler, iam.RoleAudit]:
+def instance_handler(
+    logical_id: str, refs: Mapping[str, str], overrides: Mapping[str, str] | None = None
+) -> tuple[Handler, iam.RoleAudit]:
     """This process made one of the function's execution environments: the other functions'
     variables removed, every AWS call held to the function's role (the audit returned keeps
-    what it refused), and its module loaded."""
+    what it refused), and its module loaded (with `overrides` in its environment)."""
     others = {name for f in template.functions().values() for name in f.environment}
     for name in others - set(template.functions()[logical_id].environment):
         os.environ.pop(name, None)
     audit = iam.RoleAudit.enforce_in_this_process(logical_id, refs)
-    _, handler = load_handler(logical_id, refs)
+    _, handler = load_handler(logical_id, refs, overrides=overrides)
     return handler, audit

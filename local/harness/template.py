@@ -4,6 +4,7 @@ Tests and the local stack build their resources and find their handlers from her
 is no second copy of the schema to drift.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -56,17 +57,33 @@ def table_definition(table_name: str, logical_id: str | None = None) -> dict[str
     return {"TableName": table_name, **{k: properties[k] for k in wanted if k in properties}}
 
 
+# What CloudFormation's pseudo parameters are locally: the emulator's region and account.
+PSEUDO_PARAMETERS = {
+    "AWS::Region": "us-east-1",
+    "AWS::AccountId": "123456789012",
+    "AWS::Partition": "aws",
+    "AWS::URLSuffix": "amazonaws.com",
+}
+
+
 def resolve(value: Any, refs: Mapping[str, str]) -> str:
-    """Resolve the intrinsics a function's environment uses: Ref to a resource or parameter."""
+    """Resolve the intrinsics a function's environment uses: Ref to a resource or parameter,
+    and Sub of those and of the pseudo parameters."""
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and "Ref" in value:
         name = value["Ref"]
         if name in refs:
             return refs[name]
+        if name in PSEUDO_PARAMETERS:
+            return PSEUDO_PARAMETERS[name]
         parameter = load().get("Parameters", {}).get(name)
         if parameter is not None and "Default" in parameter:
             return str(parameter["Default"])
+    if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
+        return re.sub(
+            r"\$\{([^}!]+)\}", lambda m: resolve({"Ref": m.group(1)}, refs), value["Fn::Sub"]
+        )
     raise ValueError(f"cannot resolve {value!r} locally")
 
 
@@ -75,11 +92,8 @@ class Route:
     method: str
     path: str
     function: str
-    # The Cognito user pool (logical id) whose token the route needs; None when public.
-    user_pool: str | None = None
-    # Its AuthorizationScopes: with none, the authorizer takes an ID token; with some, an access
-    # token holding one of them, as API Gateway's Cognito authorizer does.
-    scopes: tuple[str, ...] = ()
+    # The Lambda authorizer (its name in the API's Auth) the route is behind; None when public.
+    authorizer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,27 +161,45 @@ def _api() -> dict[str, Any]:
     return properties
 
 
-def _route_user_pool(event: dict[str, Any]) -> str | None:
-    """The user pool of the route's authorizer: its own Auth.Authorizer, else the API's
-    DefaultAuthorizer; NONE makes it public."""
-    auth = _api().get("Auth", {})
-    name = event.get("Auth", {}).get("Authorizer", auth.get("DefaultAuthorizer"))
+def _route_authorizer(event: dict[str, Any]) -> str | None:
+    """The route's authorizer: its own Auth.Authorizer, else the API's DefaultAuthorizer; NONE
+    makes it public."""
+    name = event.get("Auth", {}).get("Authorizer", _api().get("Auth", {}).get("DefaultAuthorizer"))
     if name is None or name == "NONE":
         return None
-    pool_arn = auth["Authorizers"][name]["UserPoolArn"]
-    pool: str = pool_arn["Fn::GetAtt"][0]
-    return pool
+    authorizer(name)  # one the local gateway can run, or a clear error now
+    return str(name)
 
 
-def _route_scopes(event: dict[str, Any]) -> tuple[str, ...]:
-    """The route's AuthorizationScopes: its own, else its authorizer's (SAM's default)."""
-    auth = _api().get("Auth", {})
-    own = event.get("Auth", {})
-    name = own.get("Authorizer", auth.get("DefaultAuthorizer"))
-    if name is None or name == "NONE":
-        return ()
-    scopes = own.get("AuthorizationScopes", auth["Authorizers"][name].get("AuthorizationScopes"))
-    return tuple(scopes or ())
+@dataclass(frozen=True)
+class Authorizer:
+    """A Lambda TOKEN authorizer of the API: the function API Gateway calls with the `header`'s
+    value, whose answer it caches per token for `reauthorize_every` seconds."""
+
+    name: str
+    function: str
+    header: str
+    reauthorize_every: int
+
+
+def authorizer(name: str) -> Authorizer:
+    declared = _api().get("Auth", {}).get("Authorizers", {}).get(name)
+    if declared is None or "FunctionArn" not in declared:
+        raise ValueError(f"the API has no Lambda authorizer {name}")
+    if declared.get("FunctionPayloadType", "TOKEN") != "TOKEN":
+        raise ValueError(f"{name}: locally, only TOKEN authorizers are run")
+    identity = declared.get("Identity", {})
+    return Authorizer(
+        name=name,
+        function=declared["FunctionArn"]["Fn::GetAtt"][0],
+        header=identity.get("Header", "Authorization"),
+        reauthorize_every=int(identity.get("ReauthorizeEvery", 300)),
+    )
+
+
+def authorizers() -> dict[str, Authorizer]:
+    """Every Lambda authorizer of the API, by name."""
+    return {name: authorizer(name) for name in _api().get("Auth", {}).get("Authorizers", {})}
 
 
 def functions() -> dict[str, Function]:
@@ -189,8 +221,7 @@ def functions() -> dict[str, Function]:
                     method=e["Properties"]["Method"].upper(),
                     path=e["Properties"]["Path"],
                     function=name,
-                    user_pool=_route_user_pool(e["Properties"]),
-                    scopes=_route_scopes(e["Properties"]),
+                    authorizer=_route_authorizer(e["Properties"]),
                 )
                 for e in events
                 if e["Type"] == "Api"
@@ -232,6 +263,10 @@ _DEFAULT_RESPONSES = {
         403, '{"message": "Missing Authentication Token"}'
     ),
     "UNAUTHORIZED": GatewayResponse(401, '{"message": "Unauthorized"}'),
+    "ACCESS_DENIED": GatewayResponse(
+        403, '{"message": "User is not authorized to access this resource"}'
+    ),
+    "AUTHORIZER_FAILURE": GatewayResponse(500, '{"message": null}'),
     "REQUEST_TOO_LARGE": GatewayResponse(413, '{"message": "Request Too Long"}'),
     "THROTTLED": GatewayResponse(429, '{"message": "Too Many Requests"}'),
     "INTEGRATION_FAILURE": GatewayResponse(502, '{"message": "Internal server error"}'),
@@ -280,6 +315,8 @@ def _header_value(value: Any, refs: Mapping[str, str]) -> str | None:
 def gateway_response(kind: str, refs: Mapping[str, str] | None = None) -> GatewayResponse:
     """What API Gateway answers itself, as the template customizes it: MISSING_AUTHENTICATION_TOKEN
     for a path or method no route declares, UNAUTHORIZED for a missing or invalid token,
+    ACCESS_DENIED for a token whose authorizer's policy denies the method, AUTHORIZER_FAILURE
+    for an authorizer that failed,
     REQUEST_TOO_LARGE for a request over its size limits, THROTTLED over the stage's rate,
     INTEGRATION_FAILURE for a function that crashed; with its headers, the template's
     parameters given their values in `refs`."""

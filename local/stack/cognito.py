@@ -1,12 +1,12 @@
 """The template's Cognito user pool in the emulator: its users, their ID tokens, the services'
-access tokens, and the check API Gateway's Cognito authorizer makes on every request.
+access tokens, and where the API's authorizer finds the pool's keys.
 
 moto implements user pools and signs real RS256 JWTs with a key it publishes at
-`<endpoint>/<pool id>/.well-known/jwks.json`. The gateway verifies tokens against that key set
-as a REST API's Cognito authorizer without scopes does: signature (the pool's keys), issuer
-(this pool), `token_use` "id" and expiry; then hands the claims to the function as API Gateway
-does (local.harness.events.authorizer_claims), beside the token itself in the Authorization
-header.
+`<endpoint>/<pool id>/.well-known/jwks.json`, with the issuer Cognito would give them
+(`https://cognito-idp.<region>.amazonaws.com/<pool id>`). The gateway runs the template's
+authorizer function on every request that needs a token (local.stack.gateway); its issuer and
+app clients resolve from the template as in AWS, and only its key set's URL differs locally
+(`authorizer_overrides`).
 
 The pool, its app clients, resource server and groups are made from the template
 (local.harness.provision). Locally every user has the same password (below), and the stack
@@ -15,15 +15,12 @@ seeds an admin and one user per advisor, named by the advisor's id.
 moto has no OAuth 2.0 token endpoint: `TokenEndpoint` is the pool domain's `/oauth2/token` for
 the client-credentials grant (the local stack serves it on the API's port). It checks the app
 client's id and secret, its grant and its scopes as Cognito does, and signs the access token
-with the key moto signs the pool's ID tokens with, so it verifies against the same key set.
-"""
+with the key moto signs the pool's ID tokens with, so it verifies against the same key set."""
 
 import base64
 import binascii
 import hmac
-import json
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,8 +29,7 @@ from urllib.parse import parse_qs
 
 import boto3
 from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import RSAKey
 from moto.utilities.utils import load_resource
 
 from local.harness import template
@@ -246,52 +242,6 @@ class TokenEndpoint:
         }
 
 
-@dataclass
-class TokenVerifier:
-    """Checks ID tokens of one user pool as API Gateway's Cognito authorizer does."""
-
-    endpoint: str
-    region: str
-    pool_id: str
-    _keys: KeySet | None = None
-
-    @property
-    def issuer(self) -> str:
-        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.pool_id}"
-
-    def _key_set(self) -> KeySet:
-        if self._keys is None:
-            url = f"{self.endpoint}/{self.pool_id}/.well-known/jwks.json"
-            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
-                self._keys = KeySet.import_key_set(json.load(response))
-        return self._keys
-
-    def claims(
-        self, authorization: str | None, scopes: Iterable[str] = ()
-    ) -> dict[str, Any] | None:
-        """The token's claims, or None: refused (401). A method without `scopes` takes an ID
-        token; one with scopes, an access token holding one of them, as API Gateway's Cognito
-        authorizer decides by the method's AuthorizationScopes. The gateway hands the claims
-        to the function as the authorizer does (local.harness.events.authorizer_claims)."""
-        if not authorization:
-            return None
-        try:
-            token = jwt.decode(authorization.strip(), self._key_set(), algorithms=["RS256"])
-        except (JoseError, ValueError):
-            return None
-        claims: Mapping[str, Any] = token.claims
-        wanted = set(scopes)
-        if (
-            claims.get("iss") != self.issuer
-            or claims.get("token_use") != ("access" if wanted else "id")
-            or (wanted and not wanted & set(str(claims.get("scope", "")).split()))
-            or not isinstance(claims.get("exp"), int)
-            or claims["exp"] <= time.time()
-        ):
-            return None
-        return dict(claims)
-
-
 def token_endpoint(endpoint: str, region: str, refs: Mapping[str, str]) -> TokenEndpoint | None:
     """The token endpoint of the template's user pool that has a domain, if one has."""
     for domain in template.resources_of_type("AWS::Cognito::UserPoolDomain").values():
@@ -299,9 +249,9 @@ def token_endpoint(endpoint: str, region: str, refs: Mapping[str, str]) -> Token
     return None
 
 
-def verifiers(endpoint: str, region: str, refs: Mapping[str, str]) -> dict[str, TokenVerifier]:
-    """A verifier per user pool of the template (by logical id), for the gateway."""
-    return {
-        logical_id: TokenVerifier(endpoint, region, refs[logical_id])
-        for logical_id in template.resources_of_type("AWS::Cognito::UserPool")
-    }
+def authorizer_overrides(endpoint: str, refs: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """The environment each authorizer function of the API needs locally, by logical id: the
+    key set of the template's user pool as the emulator at `endpoint` publishes it."""
+    (pool,) = template.resources_of_type("AWS::Cognito::UserPool")
+    jwks_url = f"{endpoint}/{refs[pool]}/.well-known/jwks.json"
+    return {a.function: {"JWKS_URL": jwks_url} for a in template.authorizers().values()}

@@ -1,22 +1,25 @@
 """A local stand-in for API Gateway's REST API with Lambda proxy integrations: routing, the
-Cognito authorizer's check, and the proxy event and response.
+Lambda authorizer, and the proxy event and response.
 
 Routes come from template.yaml. Each HTTP request becomes the proxy event API Gateway would
 send (resource, path parameters, single and multi-value headers and query strings, body and
 base64 flag, request context), goes to the function the template maps the route to, and the
 function's response goes back with its status, headers and body. A route behind the template's
-Cognito authorizer first needs a valid token in the Authorization header (local.stack.cognito):
-an ID token, or an access token with one of the route's AuthorizationScopes if it has any;
-without one the gateway answers the template's UNAUTHORIZED response, as API Gateway does.
+Lambda TOKEN authorizer first goes, as in API Gateway, through the authorizer function itself
+(`Authorizers`): without the header, or when the authorizer fails with "Unauthorized", the
+gateway answers the template's UNAUTHORIZED response (401); a policy that does not allow the
+method gets ACCESS_DENIED (403), any other failure AUTHORIZER_FAILURE (500). An answer is
+cached per token for the authorizer's ReauthorizeEvery seconds, and its context reaches the
+function as `requestContext.authorizer`.
 `POST /oauth2/token` is the user pool domain's token endpoint (local.stack.cognito), served
 here because the local pool has no domain of its own. Requests over the stage's throttling
 (a token bucket with the template's rate and burst) get its THROTTLED response, and bodies of
 the template's MinimumCompressionSize or more are gzip-compressed for callers that accept
-it. The HTTP server in front of it is
-local.stack.api_server.
+it. The HTTP server in front of it is local.stack.api_server.
 """
 
 import base64
+import fnmatch
 import gzip
 import json
 import re
@@ -30,9 +33,9 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from local.harness import template
-from local.harness.events import api_event
-from local.stack.cognito import TokenEndpoint, TokenVerifier
-from local.stack.instances import FunctionPool
+from local.harness.events import api_event, method_arn, request_authorizer
+from local.stack.cognito import TokenEndpoint
+from local.stack.instances import FunctionPool, InvocationError
 
 TOKEN_PATH = "/oauth2/token"  # noqa: S105 (a path)
 
@@ -89,6 +92,89 @@ class TokenBucket:
             return True
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """An authorizer's answer to one token, kept until `until` (the gateway's clock)."""
+
+    policy: dict[str, Any]
+    authorizer: dict[str, str]  # requestContext.authorizer of the requests it lets through
+    until: float
+
+
+class Authorizers:
+    """API Gateway's Lambda TOKEN authorizers: each one's function called with the token and
+    the method's ARN, its answer cached per token for its ReauthorizeEvery seconds (refusals
+    are not cached), and its policy deciding each method the token calls."""
+
+    def __init__(
+        self, pools: Mapping[str, FunctionPool], stage: str, clock: Callable[[], float]
+    ) -> None:
+        self._pools = pools
+        self._stage = stage
+        self._clock = clock
+        self._cache: dict[tuple[str, str], _Answer] = {}
+        self._lock = threading.Lock()
+
+    def decide(
+        self, name: str, headers: list[tuple[str, str]], method: str, path: str
+    ) -> dict[str, str] | str:
+        """`requestContext.authorizer` for a request the authorizer `name` lets through, else
+        the gateway response that refuses it."""
+        authorizer = template.authorizer(name)
+        token = next((v for k, v in headers if k.lower() == authorizer.header.lower()), "")
+        if not token:
+            return "UNAUTHORIZED"  # API Gateway does not call the authorizer without one
+        arn = method_arn(method, f"/{self._stage}{path}")
+        with self._lock:
+            answer = self._cache.get((name, token))
+        if answer is None or answer.until <= self._clock():
+            try:
+                answer = self._ask(authorizer, token, arn)
+            except InvocationError as error:
+                if error.error_message == "Unauthorized":
+                    return "UNAUTHORIZED"
+                print(f"{authorizer.function} failed: {error}", file=sys.stderr, flush=True)
+                return "AUTHORIZER_FAILURE"
+            except (KeyError, TypeError, ValueError) as error:
+                print(f"{authorizer.function}: no answer API Gateway takes: {error!r}", flush=True)
+                return "AUTHORIZER_FAILURE"
+            with self._lock:
+                self._cache[(name, token)] = answer
+        return answer.authorizer if _allows(answer.policy, arn) else "ACCESS_DENIED"
+
+    def _ask(self, authorizer: template.Authorizer, token: str, arn: str) -> _Answer:
+        event = {"type": "TOKEN", "authorizationToken": token, "methodArn": arn}
+        response = self._pools[authorizer.function].invoke(event)
+        if not isinstance(response, dict) or not isinstance(response["policyDocument"], dict):
+            raise TypeError(f"{type(response).__name__}, not a principal and a policy")
+        return _Answer(
+            policy=response["policyDocument"],
+            authorizer=request_authorizer(response),
+            until=self._clock() + authorizer.reauthorize_every,
+        )
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _allows(policy: Mapping[str, Any], arn: str) -> bool:
+    """Whether an IAM policy lets `execute-api:Invoke` the method `arn`: an Allow statement
+    matches it and no Deny does (`*` and `?` as IAM reads them)."""
+
+    def matches(statement: Mapping[str, Any]) -> bool:
+        actions = _listed(statement.get("Action", []))
+        resources = _listed(statement.get("Resource", []))
+        return any(fnmatch.fnmatchcase("execute-api:Invoke", a) for a in actions) and any(
+            fnmatch.fnmatchcase(arn, r) for r in resources if isinstance(r, str)
+        )
+
+    statements = [s for s in _listed(policy.get("Statement", [])) if isinstance(s, dict)]
+    if any(s.get("Effect") == "Deny" and matches(s) for s in statements):
+        return False
+    return any(s.get("Effect") == "Allow" and matches(s) for s in statements)
+
+
 class LocalApiGateway:
     """Matches requests to template routes and invokes the functions behind them."""
 
@@ -96,7 +182,6 @@ class LocalApiGateway:
         self,
         pools: Mapping[str, FunctionPool],
         stage: str,
-        verifiers: Mapping[str, TokenVerifier],
         refs: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.monotonic,
         token_endpoint: TokenEndpoint | None = None,
@@ -104,7 +189,7 @@ class LocalApiGateway:
         """`refs` gives the template's parameters their local values (the CORS origins)."""
         self._pools = pools
         self._stage = stage
-        self._verifiers = verifiers
+        self._authorizers = Authorizers(pools, stage, clock)
         self._token_endpoint = token_endpoint
         self._refs = refs or {}
         throttle = template.stage_throttle()
@@ -158,14 +243,12 @@ class LocalApiGateway:
         if matched is None:
             return self.answer("MISSING_AUTHENTICATION_TOKEN")
         route, parameters = matched
-        claims = None
-        if route.user_pool is not None:
-            authorization = next(
-                (value for name, value in headers if name.lower() == "authorization"), None
-            )
-            claims = self._verifiers[route.user_pool].claims(authorization, route.scopes)
-            if claims is None:
-                return self.answer("UNAUTHORIZED")
+        authorizer = None
+        if route.authorizer is not None:
+            decided = self._authorizers.decide(route.authorizer, headers, method, path)
+            if isinstance(decided, str):
+                return self.answer(decided)
+            authorizer = decided
         multi_headers: dict[str, list[str]] = {}
         for name, value in headers:
             multi_headers.setdefault(name, []).append(value)
@@ -178,7 +261,7 @@ class LocalApiGateway:
             headers=multi_headers,
             body=body if body else None,
             stage=self._stage,
-            claims=claims,
+            authorizer=authorizer,
         )
         # Served at the root, as on a custom domain: no stage prefix in the request's path.
         event["path"] = path

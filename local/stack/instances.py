@@ -21,12 +21,14 @@ INSTANCES_PER_FUNCTION = 8
 """How many instances of one function may serve events at once (a pool's default limit)."""
 
 
-def _serve_instance(logical_id: str, refs: dict[str, str], connection: Connection) -> None:
+def _serve_instance(
+    logical_id: str, refs: dict[str, str], overrides: dict[str, str], connection: Connection
+) -> None:
     """One execution environment: its own interpreter, the function loaded once, then one event
     at a time. Ctrl-C is left to the stack, which stops this process itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The emulator enforces no IAM; here a call the function's role does not grant is refused.
-    handler, _ = instance_handler(logical_id, refs)
+    handler, _ = instance_handler(logical_id, refs, overrides)
     connection.send(_READY)
     while True:
         try:
@@ -61,11 +63,16 @@ class _Instance:
 
     _spawn = multiprocessing.get_context("spawn")
 
-    def __init__(self, function: template.Function, refs: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        function: template.Function,
+        refs: Mapping[str, str],
+        overrides: Mapping[str, str],
+    ) -> None:
         self._connection, child = self._spawn.Pipe()
         self._process = self._spawn.Process(
             target=_serve_instance,
-            args=(function.logical_id, dict(refs), child),
+            args=(function.logical_id, dict(refs), dict(overrides), child),
             name=f"lambda-{function.logical_id}",
             daemon=True,
         )
@@ -126,9 +133,13 @@ class FunctionPool:
         function: template.Function,
         refs: Mapping[str, str],
         limit: int = INSTANCES_PER_FUNCTION,
+        overrides: Mapping[str, str] | None = None,
     ) -> None:
+        """`overrides`: environment variables that differ locally from what the template's
+        environment resolves to (the authorizer's key set, served by the emulator)."""
         self.function = function
         self._refs = refs
+        self._overrides = dict(overrides or {})
         self._idle: list[_Instance] = []
         self._all: list[_Instance] = []
         self._limit = limit
@@ -140,7 +151,7 @@ class FunctionPool:
                 self._lock.wait()
             if self._idle:
                 return self._idle.pop()
-            instance = _Instance(self.function, self._refs)
+            instance = _Instance(self.function, self._refs, self._overrides)
             self._all.append(instance)
             return instance
 

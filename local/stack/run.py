@@ -2,9 +2,10 @@
 AWS account.
 
 Starts moto server as the AWS emulator, creates the template's resources in it, serves the
-template's API routes from the functions' own handlers (behind the template's Cognito
-authorizer), delivers seed-bucket uploads to the ingest function, imports data.json, creates an
-admin user and one user per advisor, and serves until interrupted.
+template's API routes from the functions' own handlers (behind the template's Lambda
+authorizer, run as a function too), delivers seed-bucket uploads to the ingest function,
+imports data.json, creates an admin user and one user per advisor, and serves until
+interrupted.
 """
 
 import logging
@@ -158,8 +159,9 @@ advisor-book is running locally
 Imported {settings.seed_file}: {imported["status"]}, {imported["advisors_upserted"]} advisors, \
 {imported["clients_upserted"]} clients, {imported["rejected"]} rejected ({imported["import_id"]})
 
-Every route but /openapi.json and /swagger needs an ID token (users: admin, and one per
-advisor named by its id; `{token}` or `{advisor_token}` prints a fresh one).
+Every route but /openapi.json, /swagger and /health needs an ID token (users: admin, and one
+per advisor named by its id; `{token}` or `{advisor_token}` prints a fresh one) or a
+service's access token (`{settings.make("make token CLIENT=IntegratorClient")}`).
 Try, as the admin (this token is valid for an hour):
   export TOKEN={admin_token}
   curl {api}/advisors -H "Authorization: $TOKEN"
@@ -200,14 +202,17 @@ def main() -> int:
     try:
         # The template's CorsAllowedOrigins parameter, for the functions and the gateway.
         refs = {**provision(settings.seed_bucket), "CorsAllowedOrigins": settings.cors_origins}
-        pools = {f.logical_id: FunctionPool(f, refs) for f in template.functions().values()}
+        overrides = cognito.authorizer_overrides(settings.aws_url, refs)
+        pools = {
+            f.logical_id: FunctionPool(f, refs, overrides=overrides.get(f.logical_id))
+            for f in template.functions().values()
+        }
         drains = connect_triggers(refs, pools)
         for drain in drains:
             drain.start()
         gateway = LocalApiGateway(
             pools,
             stage=template.parameter_default("Stage"),
-            verifiers=cognito.verifiers(settings.aws_url, REGION, refs),
             token_endpoint=cognito.token_endpoint(settings.aws_url, REGION, refs),
             refs=refs,
         )

@@ -6,9 +6,10 @@
 
 It holds every function of template.yaml with every variable of its environment (Globals
 included), each resolved as CloudFormation resolved it for that stack: a `!Ref` to a resource
-through the stack output whose value is that same `!Ref` (so a queue is its URL, as the code
-expects), a `!Ref` to a parameter through the value the stack was deployed with, and a literal
-as it is. Without it, `sam local invoke` resolves a `!Ref` to the resource's logical id.
+(or a `!Sub`) through the stack output whose value is that same `!Ref` (or `!Sub`), so a queue
+is its URL, as the code expects; a `!Ref` to a parameter through the value the stack was
+deployed with; and a literal as it is. Without it, `sam local invoke` resolves a `!Ref` to
+the resource's logical id.
 """
 
 import argparse
@@ -25,15 +26,6 @@ from local.harness import template
 OUTPUT = template.ROOT / "env.json"
 
 
-def outputs_by_resource() -> dict[str, str]:
-    """The template's output that gives each resource's `!Ref`, by the resource's logical id."""
-    return {
-        output["Value"]["Ref"]: key
-        for key, output in template.load().get("Outputs", {}).items()
-        if isinstance(output["Value"], dict) and set(output["Value"]) == {"Ref"}
-    }
-
-
 def _resolve(function: str, variable: str, value: Any, stack: deployed.DeployedStack) -> str:
     if isinstance(value, str | int | float):
         return str(value)
@@ -42,12 +34,16 @@ def _resolve(function: str, variable: str, value: Any, stack: deployed.DeployedS
         parameters = template.load().get("Parameters", {})
         if name in parameters:
             return stack.parameters.get(name, str(parameters[name].get("Default", "")))
-        by_resource = outputs_by_resource()
-        if name in by_resource:
-            return stack.output(by_resource[name])
+    same = [
+        key
+        for key, output in template.load().get("Outputs", {}).items()
+        if output["Value"] == value
+    ]
+    if same:
+        return stack.output(same[0])
     raise LookupError(
         f"{function}'s {variable} is {value!r}, which no output of template.yaml gives: add an "
-        "output whose Value is that !Ref"
+        "output whose Value is that same !Ref or !Sub"
     )
 
 

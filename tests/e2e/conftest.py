@@ -1,5 +1,6 @@
 """The local stack (`make run`) started as a user would, on free ports, for tests over HTTP."""
 
+import base64
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import boto3
 import pytest
@@ -26,6 +28,7 @@ READY_WITHIN_SECONDS = 120
 # A safety net, not a measure: a busy machine may take long to answer, and only a stack that
 # stopped answering altogether should fail a test.
 REQUEST_TIMEOUT = 300
+SERVICE_CLIENT = "IntegratorClient"  # the template's app client of services
 TABLE = "BookTable"  # the local stack names each table by its logical id
 # How long a throttled request waits before it is sent again (the stage refills 100 a second).
 THROTTLED_PAUSE_SECONDS = 0.05
@@ -86,6 +89,36 @@ class LocalStack:
             )
             self.tokens[user] = printed.stdout.strip()
         return self.tokens[user]
+
+    def service_token(self, *scopes: str) -> str:
+        """An access token of the template's IntegratorClient with `scopes` (each a scope's name
+        without the resource server: "read"), from the stack's token endpoint as an integrator
+        gets one, fetched once per set of scopes."""
+        key = "service:" + " ".join(sorted(scopes))
+        with self._token_lock:
+            if key not in self.tokens:
+                self.tokens[key] = self._client_credentials(
+                    " ".join(f"advisor-book/{scope}" for scope in sorted(scopes))
+                )
+            return self.tokens[key]
+
+    def _client_credentials(self, scope: str) -> str:
+        cognito = self.aws("cognito-idp")
+        (pool,) = cognito.list_user_pools(MaxResults=10)["UserPools"]
+        listed = cognito.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
+        (client_id,) = [c["ClientId"] for c in listed if c["ClientName"] == SERVICE_CLIENT]
+        described = cognito.describe_user_pool_client(UserPoolId=pool["Id"], ClientId=client_id)
+        form = {"grant_type": "client_credentials", "scope": scope}
+        request = urllib.request.Request(  # noqa: S310
+            self.api_url + "/oauth2/token", data=urlencode(form).encode(), method="POST"
+        )
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        secret = described["UserPoolClient"]["ClientSecret"]
+        basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+        request.add_header("Authorization", f"Basic {basic}")
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
+            token: str = json.loads(response.read())["access_token"]
+        return token
 
     def request(
         self,

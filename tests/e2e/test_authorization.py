@@ -1,8 +1,10 @@
-"""Who may call what, over HTTP against the local stack, with real ID tokens from its user pool.
+"""Who may call what, over HTTP against the local stack, with real tokens from its user pool:
+people's ID tokens and services' access tokens from its token endpoint.
 
-Every route times admin, the advisor whose book it is, another advisor, no token and a bad one;
-then the ways a token can be bad (tampered, expired, another issuer, an access token), the two
-public routes, and every documented operation and undeclared method refused without a token.
+Every route times admin, the advisor whose book it is, another advisor, no token, a bad one,
+and a service holding only one scope of the three; then the ways a token can be bad (tampered,
+expired, another issuer, an access token), the two public routes, and every documented
+operation and undeclared method refused without a token.
 """
 
 import base64
@@ -29,27 +31,53 @@ from tests.e2e.conftest import LocalStack
 
 pytestmark = pytest.mark.usefixtures("invariants_checked")
 
-CALLERS = ("admin", "own advisor", "other advisor", "no token", "bad token")
+CALLERS = (
+    "admin",
+    "own advisor",
+    "other advisor",
+    "no token",
+    "bad token",
+    "read service",
+    "assign service",
+    "import service",
+)
 
-# (method, path, body) -> status for admin, own advisor (adv-001), other advisor (adv-002),
-# no token and a tampered token. adv-001's book holds cli-0010, adv-002's cli-0011.
-MATRIX: list[tuple[str, str, Any, tuple[int, int, int, int, int]]] = [
-    ("GET", "/advisors", None, (200, 200, 200, 401, 401)),
-    ("GET", "/advisors/adv-001", None, (200, 200, 200, 401, 401)),
-    ("GET", "/advisors/adv-001/clients", None, (200, 200, 404, 401, 401)),
-    ("GET", "/clients/cli-0010", None, (200, 200, 404, 401, 401)),
-    ("GET", "/clients/cli-0010/assignments", None, (200, 200, 404, 401, 401)),
-    ("GET", "/clients/cli-0010/advisor-suggestions", None, (200, 403, 403, 401, 401)),
-    ("PUT", "/clients/cli-0012/advisor", {"advisor_id": "adv-002"}, (200, 403, 403, 401, 401)),
-    ("DELETE", "/clients/cli-0013/advisor", None, (204, 403, 403, 401, 401)),
-    ("GET", "/imports", None, (200, 403, 403, 401, 401)),
-    ("GET", "/imports/imp-000000000000000000000000", None, (404, 403, 403, 401, 401)),
+# (method, path, body) -> status for each of CALLERS: admin, own advisor (adv-001), other
+# advisor (adv-002), no token, a tampered token, and a service with only advisor-book/read,
+# only advisor-book/assign, only advisor-book/import. adv-001's book holds cli-0010, adv-002's
+# cli-0011.
+MATRIX: list[tuple[str, str, Any, tuple[int, int, int, int, int, int, int, int]]] = [
+    ("GET", "/advisors", None, (200, 200, 200, 401, 401, 200, 403, 403)),
+    ("GET", "/advisors/adv-001", None, (200, 200, 200, 401, 401, 200, 403, 403)),
+    ("GET", "/advisors/adv-001/clients", None, (200, 200, 404, 401, 401, 200, 403, 403)),
+    ("GET", "/clients/cli-0010", None, (200, 200, 404, 401, 401, 200, 403, 403)),
+    ("GET", "/clients/cli-0010/assignments", None, (200, 200, 404, 401, 401, 200, 403, 403)),
+    (
+        "GET",
+        "/clients/cli-0010/advisor-suggestions",
+        None,
+        (200, 403, 403, 401, 401, 200, 403, 403),
+    ),
+    (
+        "PUT",
+        "/clients/cli-0012/advisor",
+        {"advisor_id": "adv-002"},
+        (200, 403, 403, 401, 401, 403, 200, 403),
+    ),
+    ("DELETE", "/clients/cli-0013/advisor", None, (204, 403, 403, 401, 401, 403, 204, 403)),
+    ("GET", "/imports", None, (200, 403, 403, 401, 401, 403, 403, 200)),
+    (
+        "GET",
+        "/imports/imp-000000000000000000000000",
+        None,
+        (404, 403, 403, 401, 401, 403, 403, 404),
+    ),
 ]
 
 
 def test_the_matrix_covers_every_route_that_needs_a_token() -> None:
     """Each route behind the authorizer has a row, matched by its resource's pattern."""
-    guarded = [r for r in template.routes() if r.user_pool and r.method != "ANY"]
+    guarded = [r for r in template.routes() if r.authorizer and r.method != "ANY"]
 
     def route_of(method: str, path: str) -> tuple[str, str]:
         (found,) = [
@@ -99,6 +127,9 @@ def _call(stack: LocalStack, method: str, path: str, body: Any, caller: str) -> 
         return stack.request(method, path, body, user=None).status
     if caller == "bad token":
         return stack.request(method, path, body, authorization=tampered(stack.token())).status
+    if caller.endswith(" service"):
+        token = stack.service_token(caller.removesuffix(" service"))
+        return stack.request(method, path, body, authorization=f"Bearer {token}").status
     user = {"admin": "admin", "own advisor": "adv-001", "other advisor": "adv-002"}[caller]
     return stack.request(method, path, body, user=user).status
 
@@ -139,6 +170,8 @@ def test_an_advisor_lists_only_their_own_clients(books: LocalStack) -> None:
         pytest.param(lambda admin: admin[:-8], id="truncated"),
         pytest.param(lambda admin: "not-a-jwt", id="not a JWT"),
         pytest.param(lambda admin: f"Basic {admin}", id="another scheme"),
+        pytest.param(lambda admin: "Bearer", id="Bearer without a token"),
+        pytest.param(lambda admin: f"Bearer {admin} {admin}", id="two tokens"),
     ],
 )
 def test_a_bad_token_is_refused_with_401_and_the_error_body(

@@ -34,35 +34,39 @@ CONFIG = SchemathesisConfig.from_dict(
 )
 
 
-@pytest.fixture(scope="session")
-def api_schema(stack: LocalStack) -> Any:
-    """The served document, signed in as the admin (every operation is theirs). schemathesis
-    leaves the token off the cases it generates without one, and expects them refused."""
+def signed_schema(stack: LocalStack, authorization: str) -> Any:
+    """The served document, each case signed with `authorization`. schemathesis leaves the
+    token off the cases it generates without one, and expects them refused."""
     schema = schemathesis.openapi.from_url(f"{stack.api_url}/openapi.json", config=CONFIG)
-    token = stack.token("admin")
 
-    class AdminToken:
+    class Token:
         def get(self, case: Any, context: Any) -> str:
-            return token
+            return authorization
 
         def set(self, case: Any, data: str, context: Any) -> None:
             case.headers = {**(case.headers or {}), "Authorization": data}
 
-    schema.auth()(AdminToken)
+    schema.auth()(Token)
     return schema
 
 
+@pytest.fixture(scope="session")
+def api_schema(stack: LocalStack) -> Any:
+    """Signed in as the admin: every operation is theirs."""
+    return signed_schema(stack, stack.token("admin"))
+
+
+@pytest.fixture(scope="session")
+def service_api_schema(stack: LocalStack) -> Any:
+    """As a service holding the three scopes: every operation is open to it too."""
+    return signed_schema(stack, f"Bearer {stack.service_token('read', 'assign', 'import')}")
+
+
 schema = schemathesis.pytest.from_fixture("api_schema")
+service_schema = schemathesis.pytest.from_fixture("service_api_schema")
 
 
-@schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
-def test_the_api_conforms_to_its_openapi_document(case: Any) -> None:
+def _conforms(case: Any) -> None:
     if case.meta.generation.mode.is_positive and case.query and "next_token" in case.query:
         # A next_token is valid only if the API minted it: any other string, however well
         # formed, is rejected with 400 by design (tests/e2e and tests/integration prove that).
@@ -73,6 +77,28 @@ def test_the_api_conforms_to_its_openapi_document(case: Any) -> None:
         response = case.call()
     case.validate_response(response)
     if case.meta.generation.mode.is_positive:
-        # schemathesis counts a 401 as a documented answer; a valid request as the admin must
-        # not get one, or nothing past the authorizer was tested.
+        # schemathesis counts a 401 as a documented answer; a valid request of a caller every
+        # operation is open to must not get one, or nothing past the authorizer was tested.
         assert response.status_code != 401, case.as_curl_command()
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_the_api_conforms_to_its_openapi_document(case: Any) -> None:
+    _conforms(case)
+
+
+@service_schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_the_api_conforms_to_its_openapi_document_for_a_service(case: Any) -> None:
+    _conforms(case)

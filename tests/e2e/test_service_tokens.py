@@ -1,5 +1,6 @@
 """Services over HTTP against the local stack: the pool's token endpoint (client-credentials
-grant) and `make token CLIENT=<name>`, whose access tokens are signed with the pool's keys."""
+grant) and `make token CLIENT=<name>`, whose access tokens are signed with the pool's keys, and
+the API's authorizer letting them through to the routes their scopes open."""
 
 import base64
 import json
@@ -15,9 +16,11 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from local.stack.cognito import TokenVerifier
+from local.stack.cognito import LOCAL_PASSWORD
 from tests.conftest import ROOT
 from tests.e2e.conftest import LocalStack
+
+pytestmark = pytest.mark.usefixtures("invariants_checked")
 
 CLIENT = "IntegratorClient"
 ALL_SCOPES = {"advisor-book/read", "advisor-book/assign", "advisor-book/import"}
@@ -166,26 +169,75 @@ def test_make_token_names_the_services_it_knows(stack: LocalStack) -> None:
     assert "IntegratorClient" in printed.stderr
 
 
-def test_a_method_with_scopes_takes_only_an_access_token_holding_one(stack: LocalStack) -> None:
-    """The local authorizer decides by a method's AuthorizationScopes as API Gateway's does:
-    none, an ID token; some, an access token with one of them."""
-    pool_id, _, _ = _integrator(stack)
-    verifier = TokenVerifier(stack.aws_url, "us-east-1", pool_id)
-    read = make_token(stack, "--client", CLIENT, "--scope", "advisor-book/read").stdout.strip()
-    person = stack.token()
+# A route of each kind, the scope that opens it to services, and what it answers then.
+ROUTES_BY_SCOPE = [
+    pytest.param("read", "GET", "/advisors/adv-001/clients", None, 200, id="a book: read"),
+    pytest.param("read", "GET", "/clients/cli-0001/assignments", None, 200, id="history: read"),
+    pytest.param(
+        "assign",
+        "PUT",
+        "/clients/cli-0042/advisor",
+        {"advisor_id": "adv-001"},
+        200,
+        id="assign: assign",
+    ),
+    pytest.param("assign", "DELETE", "/clients/cli-0042/advisor", None, 204, id="unassign: assign"),
+    pytest.param("import", "GET", "/imports?key=data.json", None, 200, id="imports: import"),
+]
 
-    assert verifier.claims(read, ["advisor-book/read", "advisor-book/assign"]) is not None
-    assert verifier.claims(read, ["advisor-book/assign"]) is None
-    assert verifier.claims(person, ["advisor-book/read"]) is None
-    assert verifier.claims(read) is None
-    assert verifier.claims(person) is not None
+
+@pytest.mark.parametrize(("scope", "method", "path", "body", "status"), ROUTES_BY_SCOPE)
+def test_a_service_token_with_the_routes_scope_reaches_it(
+    stack: LocalStack, scope: str, method: str, path: str, body: Any, status: int
+) -> None:
+    token = stack.service_token(scope)
+
+    reply = stack.request(method, path, body, authorization=f"Bearer {token}")
+
+    assert reply.status == status, reply.body
 
 
-def test_a_service_token_is_refused_where_methods_declare_no_scopes(stack: LocalStack) -> None:
-    """The template's methods declare none, so API Gateway takes only ID tokens there."""
-    every = make_token(stack, "--client", CLIENT).stdout.strip()
+@pytest.mark.parametrize(("scope", "method", "path", "body", "status"), ROUTES_BY_SCOPE)
+def test_a_service_token_without_the_routes_scope_is_forbidden_naming_it(
+    stack: LocalStack, scope: str, method: str, path: str, body: Any, status: int
+) -> None:
+    others = [s for s in ("read", "assign", "import") if s != scope]
+    token = stack.service_token(*others)
 
-    reply = stack.request("GET", "/advisors", authorization=every)
+    reply = stack.request(method, path, body, authorization=f"Bearer {token}")
 
-    assert reply.status == 401
-    assert reply.body["error"]["code"] == "unauthorized"
+    assert reply.status == 403
+    assert reply.body["error"]["code"] == "forbidden"
+    assert f"advisor-book/{scope}" in reply.body["error"]["message"]
+
+
+def test_a_service_token_is_taken_without_the_bearer_prefix_too(stack: LocalStack) -> None:
+    """As people send their ID tokens: the token alone in the header."""
+    assert stack.request("GET", "/advisors", authorization=stack.service_token("read")).status == (
+        200
+    )
+
+
+def test_a_users_own_access_token_is_refused(stack: LocalStack) -> None:
+    """An access token of the people's app client is not a service's: the authorizer refuses
+    it, whatever the user's groups."""
+    cognito = stack.aws("cognito-idp")
+    (pool,) = cognito.list_user_pools(MaxResults=10)["UserPools"]
+    listed = cognito.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
+    (users,) = [c["ClientId"] for c in listed if c["ClientName"] == "UserPoolClient"]
+    signed_in = cognito.admin_initiate_auth(
+        UserPoolId=pool["Id"],
+        ClientId=users,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "admin", "PASSWORD": LOCAL_PASSWORD},
+    )["AuthenticationResult"]
+
+    for authorization in (signed_in["AccessToken"], f"Bearer {signed_in['AccessToken']}"):
+        reply = stack.request("GET", "/advisors", authorization=authorization)
+        assert reply.status == 401
+        assert reply.body["error"] == {
+            "code": "unauthorized",
+            "message": "sign in: send a valid ID token or an access token in the Authorization "
+            "header",
+        }
+    assert stack.request("GET", "/advisors", authorization=signed_in["IdToken"]).status == 200

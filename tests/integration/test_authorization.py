@@ -146,7 +146,7 @@ def book_arrangement() -> Callable[[Stores], None]:
 def test_the_matrix_covers_every_route_that_needs_a_token() -> None:
     """A route added to the API cannot miss its row: the matrix is checked against the
     template, where routes are declared."""
-    guarded = {(r.method, r.path) for r in template.routes() if r.user_pool and r.method != "ANY"}
+    guarded = {(r.method, r.path) for r in template.routes() if r.authorizer and r.method != "ANY"}
 
     assert {(method, resource) for method, resource, *_ in MATRIX} == guarded
 

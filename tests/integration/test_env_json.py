@@ -109,14 +109,18 @@ def test_a_stack_that_does_not_exist_is_a_clear_error(
 
 
 def test_every_resource_an_environment_refers_to_has_an_output() -> None:
-    referred = {
-        value["Ref"]
+    """A `!Ref` to a resource or a `!Sub` in an environment is resolved through the output
+    whose value is the same."""
+    referred = [
+        value
         for function in template.functions().values()
         for value in function.environment.values()
-        if isinstance(value, dict) and value["Ref"] not in template.load()["Parameters"]
-    }
+        if isinstance(value, dict) and value.get("Ref") not in template.load()["Parameters"]
+    ]
+    outputs = [output["Value"] for output in template.load()["Outputs"].values()]
 
-    assert referred <= set(env_json.outputs_by_resource())
+    assert {"Fn::Sub"} in [set(value) for value in referred]
+    assert [value for value in referred if value not in outputs] == []
 
 
 @pytest.mark.parametrize(

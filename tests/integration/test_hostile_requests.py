@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from local.harness.events import ADMIN_CLAIMS, api_event, unverified_token, user_claims
+from local.harness.events import ADMIN_CLAIMS, api_event, user_claims
 from tests.conftest import HttpResponse
 
 pytestmark = pytest.mark.shared_book
@@ -125,23 +125,19 @@ def test_a_not_found_never_echoes_control_characters(functions: Functions) -> No
 
 
 @pytest.mark.parametrize(
-    "authorization",
+    "authorizer",
     [
-        pytest.param(None, id="no token in the header"),
-        pytest.param("not-a-token", id="not a JWT"),
-        pytest.param("a.%%%.b", id="a payload that is not base64"),
-        pytest.param("a.W10.b", id="a payload that is not an object"),
-        pytest.param(unverified_token(user_claims("someone-else", ["admin"])), id="another sub"),
+        pytest.param(None, id="no authorizer context"),
+        pytest.param({"claims": {"sub": "x", "cognito:groups": "admin"}}, id="Cognito's claims"),
+        pytest.param({"principalId": "x", "groups": '["admin"]'}, id="no subject"),
+        pytest.param({"subject": "x", "token_use": "none", "groups": '["admin"]'}, id="no kind"),
     ],
 )
-def test_claims_without_the_matching_token_are_unauthenticated(
-    functions: Functions, authorization: str | None
+def test_a_request_the_authorizer_did_not_let_through_is_unauthenticated(
+    functions: Functions, authorizer: dict[str, Any] | None
 ) -> None:
     event = api_event("GET", "/advisors", claims=ADMIN_CLAIMS)
-    if authorization is None:
-        event["headers"].pop("Authorization")
-    else:
-        event["headers"]["Authorization"] = authorization
+    event["requestContext"]["authorizer"] = authorizer
 
     response = functions("AdvisorsFunction")(event)
 

@@ -31,7 +31,7 @@ def test_every_route_is_documented_with_its_success_and_errors(route: template.R
 
     assert codes & {"200", "204"}
     assert {"429", "500"} <= codes  # API Gateway's throttling, and the unexpected
-    if route.user_pool is not None:
+    if route.authorizer is not None:
         assert {"401", "404", "413", "422"} <= codes
     else:
         assert operation["security"] == []
@@ -78,11 +78,11 @@ def test_services_get_tokens_with_the_client_credentials_flow() -> None:
     assert "`make token CLIENT=IntegratorClient`" in scheme["description"]
 
 
-GUARDED_ROUTES = [r for r in API_ROUTES if r.user_pool]
+GUARDED_ROUTES = [r for r in API_ROUTES if r.authorizer]
 
 
 def test_a_public_operation_needs_no_credentials() -> None:
-    public = [r for r in API_ROUTES if not r.user_pool]
+    public = [r for r in API_ROUTES if not r.authorizer]
 
     assert [(r.method, r.path) for r in public] == [("GET", "/health")]
     assert COMMITTED["paths"]["/health"]["get"]["security"] == []

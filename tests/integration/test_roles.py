@@ -54,12 +54,13 @@ def test_the_clients_function_may_query_but_not_get_an_item(
     assert denied == [str(Access("dynamodb:GetItem", TABLE_ARN))]
 
 
-def test_the_docs_function_may_call_nothing(role_audit: RoleAudit, cursor_secret: str) -> None:
+@pytest.mark.parametrize("function", ["DocsFunction", "AuthorizerFunction"])
+def test_the_functions_without_aws_access_may_call_nothing(
+    role_audit: RoleAudit, cursor_secret: str, function: str
+) -> None:
     secrets = boto3.client("secretsmanager")
 
-    denied = refused(
-        role_audit, "DocsFunction", lambda: secrets.get_secret_value(SecretId=cursor_secret)
-    )
+    denied = refused(role_audit, function, lambda: secrets.get_secret_value(SecretId=cursor_secret))
 
     assert denied == [str(Access("secretsmanager:GetSecretValue", cursor_secret))]
 

@@ -153,11 +153,11 @@ def test_every_documented_resource_answers_undeclared_methods_with_405(
     assert catch_alls == resources
 
 
-def test_every_operation_but_the_documentation_and_health_needs_a_cognito_id_token() -> None:
-    public = {(r.method, r.path) for r in template.operations() if r.user_pool is None}
+def test_every_operation_but_the_documentation_and_health_is_behind_the_token_authorizer() -> None:
+    public = {(r.method, r.path) for r in template.operations() if r.authorizer is None}
 
     assert public == {("GET", "/openapi.json"), ("GET", "/swagger"), ("GET", "/health")}
-    assert {r.user_pool for r in template.routes()} == {None, "UserPool"}
+    assert {r.authorizer for r in template.routes()} == {None, "TokenAuthorizer"}
 
 
 def test_only_administrators_create_users_and_set_their_advisor_id() -> None:
@@ -201,7 +201,7 @@ def test_every_resource_answers_a_browsers_preflight_without_a_token() -> None:
     (or the catch-all ANY routes, which are) would be a 401 and the browser would stop."""
     resources = {r.path for r in template.operations()}
     preflights = {
-        r.path: r for r in template.routes() if r.method == "OPTIONS" and r.user_pool is None
+        r.path: r for r in template.routes() if r.method == "OPTIONS" and r.authorizer is None
     }
 
     assert set(preflights) == resources

@@ -1,4 +1,5 @@
-"""Who may call a route: people by their groups, services by the scopes of their access token."""
+"""Who may call a route: people by their groups, services by the scopes of their access token,
+read from the context the API's authorizer passes on."""
 
 from typing import Any
 
@@ -6,13 +7,7 @@ import pytest
 
 from advisor_book import auth
 from advisor_book.errors import ForbiddenError, NotAuthenticatedError
-from local.harness.events import (
-    ADMIN_CLAIMS,
-    api_event,
-    service_claims,
-    unverified_token,
-    user_claims,
-)
+from local.harness.events import ADMIN_CLAIMS, api_event, service_claims, user_claims
 
 READ_ROUTE = auth.ADVISORS_TOO.and_services(auth.READ)
 ASSIGN_ROUTE = auth.ADMINS_ONLY.and_services(auth.ASSIGN)
@@ -92,21 +87,55 @@ def test_a_service_reads_every_book() -> None:
     assert caller.sees_book_of(None)
 
 
-def test_the_token_kind_must_be_the_one_the_authorizer_verified() -> None:
-    """An ID token's claims beside an access token of the same subject is not a service."""
-    access = service_claims("integrator", ["advisor-book/read"]) | {"sub": ADMIN_CLAIMS["sub"]}
+def test_the_authorizer_passes_groups_as_a_json_array_and_services_none() -> None:
+    person = auth.authorizer_context(user_claims("x", ["ops,admin", "advisor"], "adv-001"))
+    service = auth.authorizer_context(
+        service_claims("integrator", ["advisor-book/read"])
+        | {"cognito:groups": ["admin"], "custom:advisor_id": "adv-001"}
+    )
+
+    assert (person["groups"], person["advisor_id"], person["client_id"]) == (
+        '["ops,admin", "advisor"]',
+        "adv-001",
+        "local",
+    )
+    assert (service["groups"], service["advisor_id"], service["scopes"]) == (
+        "[]",
+        "",
+        "advisor-book/read",
+    )
+    assert all(isinstance(value, str) for value in person.values())
+
+
+@pytest.mark.parametrize(
+    "authorizer",
+    [
+        pytest.param(None, id="no authorizer"),
+        pytest.param({"claims": dict(ADMIN_CLAIMS)}, id="a Cognito authorizer's claims"),
+        pytest.param({"subject": "", "token_use": "id", "groups": '["admin"]'}, id="no subject"),
+        pytest.param({"subject": "x", "token_use": "refresh", "groups": '["admin"]'}, id="refresh"),
+        pytest.param(
+            {"subject": "x", "token_use": "access", "scopes": "advisor-book/read"},
+            id="a service without client",
+        ),
+    ],
+)
+def test_a_request_without_the_authorizers_context_is_unauthenticated(
+    authorizer: dict[str, Any] | None,
+) -> None:
     event = event_of(ADMIN_CLAIMS)
-    event["headers"]["Authorization"] = unverified_token(access)
+    event["requestContext"]["authorizer"] = authorizer
 
     with pytest.raises(NotAuthenticatedError):
         auth.authorize(event, READ_ROUTE)
 
 
-def test_an_access_token_must_name_the_client_the_authorizer_saw() -> None:
-    event = service("read")
-    event["requestContext"]["authorizer"]["claims"]["client_id"] = "another"
+@pytest.mark.parametrize("groups", ["admin", '{"admin": 1}', "[", '[["admin"]]', '"admin"'])
+def test_groups_that_are_not_a_json_array_of_names_grant_nothing(groups: str) -> None:
+    event = event_of(ADMIN_CLAIMS)
+    event["requestContext"]["authorizer"]["groups"] = groups
 
-    with pytest.raises(NotAuthenticatedError):
+    with pytest.raises(ForbiddenError):
         auth.authorize(event, READ_ROUTE)
 
 

@@ -26,7 +26,7 @@ def unrouted(gateway: LocalApiGateway) -> int:
 
 def test_requests_beyond_the_stages_burst_are_throttled_until_its_rate_refills() -> None:
     clock = Clock()
-    gateway = LocalApiGateway({}, "dev", {}, ALLOWED, clock=clock)
+    gateway = LocalApiGateway({}, "dev", ALLOWED, clock=clock)
     throttle = template.stage_throttle()
     assert throttle is not None
 
@@ -46,8 +46,8 @@ def test_requests_beyond_the_stages_burst_are_throttled_until_its_rate_refills()
 
 
 def test_every_gateway_answer_carries_the_cors_header_only_when_cors_is_on() -> None:
-    on = LocalApiGateway({}, "dev", {}, ALLOWED, clock=Clock())
-    off = LocalApiGateway({}, "dev", {}, {"CorsAllowedOrigins": ""}, clock=Clock())
+    on = LocalApiGateway({}, "dev", ALLOWED, clock=Clock())
+    off = LocalApiGateway({}, "dev", {"CorsAllowedOrigins": ""}, clock=Clock())
 
     for kind in ("UNAUTHORIZED", "MISSING_AUTHENTICATION_TOKEN", "REQUEST_TOO_LARGE", "THROTTLED"):
         assert ("Access-Control-Allow-Origin", "*") in on.answer(kind).headers, kind
@@ -55,7 +55,7 @@ def test_every_gateway_answer_carries_the_cors_header_only_when_cors_is_on() -> 
 
 
 def test_a_crashed_function_is_a_502_with_the_error_body_and_a_request_id() -> None:
-    answer = LocalApiGateway({}, "dev", {}, ALLOWED, clock=Clock()).answer("INTEGRATION_FAILURE")
+    answer = LocalApiGateway({}, "dev", ALLOWED, clock=Clock()).answer("INTEGRATION_FAILURE")
 
     error = json.loads(answer.body)["error"]
     assert answer.status == 502

@@ -3,11 +3,12 @@
 Each route declares who may call it (`Access`) where it is declared, in its function's module;
 this module holds the rules those declarations name.
 
-API Gateway's Cognito authorizer has already checked the token (signature, issuer, expiry)
-and passes its claims in `requestContext.authorizer.claims`, every value a string. Lists lose
-their shape there (a group named "ops,admin" would read as two groups), so the groups are read
-from the token itself, in the Authorization header the authorizer verified, and must belong to
-the same subject. Two groups grant a role, each matched by its exact name:
+The API's Lambda authorizer (functions/authorizer, advisor_book.tokens) has already verified
+the caller's token: a person's Cognito ID token or a service's access token. It passes what it
+verified in `requestContext.authorizer` as `authorizer_context` below shapes it, every value a
+string (the groups a JSON array, so a group named "ops,admin" stays one group). It is the only
+writer of that context, and this module its only reader. Two groups grant a role, each matched
+by its exact name:
 
 - admin: every route.
 - advisor (with the custom attribute advisor_id): the routes declared `ADVISORS_TOO`, whose
@@ -15,17 +16,15 @@ the same subject. Two groups grant a role, each matched by its exact name:
   exactly as an unknown one does, so ids cannot be probed. Every other route answers 403.
 
 Services (an integrator's app client, client-credentials grant) send an access token instead:
-`token_use` "access", its `client_id`, and the scopes it was granted in `scope`, space-separated
-(`advisor-book/read`). A route says which one scope lets a service call it (`Access.service`);
-a service is never an admin or an advisor, whatever else its token holds, and sees every book
-its scope lets it read. A user's own access token carries none of these scopes: 403.
+`token_use` "access", its app client, and the scopes it was granted (`advisor-book/read`). A
+route says which one scope lets a service call it (`Access.service`); a service is never an
+admin or an advisor, whatever else its token holds, and sees every book its scope lets it read.
 
-A request without claims never passed the authorizer: 401, here as at the gateway.
+A request without that context never passed the authorizer: 401, here as at the gateway.
 """
 
-import base64
-import binascii
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -100,63 +99,72 @@ class Caller:
         return self.sees_every_book or (advisor_id is not None and advisor_id == self.advisor_id)
 
 
-def _verified_token(event: dict[str, Any]) -> dict[str, Any] | None:
-    """The claims of the token in the Authorization header, which the authorizer verified (its
-    signature is not checked again here); None when there is no readable token."""
-    headers = event.get("headers") or {}
-    value = next((v for k, v in headers.items() if str(k).lower() == "authorization"), None)
-    if not isinstance(value, str):
-        return None
-    parts = value.removeprefix("Bearer ").strip().split(".")
-    if len(parts) != 3:
-        return None
+ID_TOKEN = "id"  # noqa: S105 (a token_use: a person's, from the people's app client)
+ACCESS_TOKEN = "access"  # noqa: S105 (a token_use: a service's, client-credentials grant)
+
+
+def authorizer_context(claims: Mapping[str, Any]) -> dict[str, str]:
+    """What the authorizer passes on from a verified token's claims, as API Gateway carries it
+    to the functions (`requestContext.authorizer`): flat, every value a string. A service's
+    context never holds groups or an advisor id, whatever its token carries."""
+    token_use = str(claims.get("token_use", ""))
+    service = token_use == ACCESS_TOKEN
+    groups = claims.get("cognito:groups")
+    advisor_id = claims.get("custom:advisor_id")
+    return {
+        "subject": str(claims.get("sub", "")),
+        "token_use": token_use,
+        "client_id": str(claims.get("client_id" if service else "aud", "")),
+        "groups": json.dumps(
+            []
+            if service or not isinstance(groups, list)
+            else [g for g in groups if isinstance(g, str)]
+        ),
+        "advisor_id": advisor_id if not service and isinstance(advisor_id, str) else "",
+        "scopes": str(claims.get("scope", "")) if service else "",
+    }
+
+
+def _groups(context: Mapping[str, Any]) -> frozenset[str]:
     try:
-        payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
-        claims = json.loads(payload)
-    except (binascii.Error, ValueError, RecursionError):
-        return None
-    return claims if isinstance(claims, dict) else None
-
-
-def _groups(token: dict[str, Any]) -> frozenset[str]:
-    groups = token.get("cognito:groups")
+        groups = json.loads(context.get("groups") or "[]")
+    except (TypeError, ValueError, RecursionError):
+        return frozenset()
     if not isinstance(groups, list):
         return frozenset()
     return frozenset(group for group in groups if isinstance(group, str))
 
 
-def _scopes(token: dict[str, Any]) -> frozenset[Scope]:
-    granted = token.get("scope")
+def _scopes(context: Mapping[str, Any]) -> frozenset[Scope]:
+    granted = context.get("scopes")
     names = set(granted.split()) if isinstance(granted, str) else set()
     return frozenset(scope for scope in SCOPES if scope_name(scope) in names)
 
 
 def caller_of(event: dict[str, Any]) -> Caller:
-    """The caller of an API Gateway event; NotAuthenticatedError without token claims, and
-    ForbiddenError for a user in neither group (or an advisor without an advisor_id)."""
-    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
-    claims = authorizer.get("claims")
-    token = _verified_token(event)
-    if (
-        not isinstance(claims, dict)
-        or not claims.get("sub")
-        or token is None
-        or token.get("sub") != claims["sub"]
-        or token.get("token_use") != claims.get("token_use")
-    ):
+    """The caller of an API Gateway event, from the context the authorizer passed on;
+    NotAuthenticatedError without one, and ForbiddenError for a user in neither group (or an
+    advisor without an advisor_id)."""
+    context = (event.get("requestContext") or {}).get("authorizer") or {}
+    subject = context.get("subject") if isinstance(context, dict) else None
+    if not isinstance(subject, str) or not subject:
         raise NotAuthenticatedError(
             "sign in: send a valid ID token or access token in the Authorization header"
         )
-    subject = str(claims["sub"])
-    if token.get("token_use") == "access":
-        client_id = token.get("client_id")
-        if not isinstance(client_id, str) or client_id != claims.get("client_id"):
+    token_use = context.get("token_use")
+    if token_use == ACCESS_TOKEN:
+        client_id = context.get("client_id")
+        if not isinstance(client_id, str) or not client_id:
             raise NotAuthenticatedError("the access token names no app client")
-        return Caller(client_id, SERVICE, scopes=_scopes(token))
-    groups = _groups(token)
+        return Caller(client_id, SERVICE, scopes=_scopes(context))
+    if token_use != ID_TOKEN:
+        raise NotAuthenticatedError(
+            "sign in: send a valid ID token or access token in the Authorization header"
+        )
+    groups = _groups(context)
     if ADMIN in groups:
         return Caller(subject, ADMIN)
-    advisor_id = token.get("custom:advisor_id")
+    advisor_id = context.get("advisor_id")
     if ADVISOR in groups and isinstance(advisor_id, str) and advisor_id:
         return Caller(subject, ADVISOR, advisor_id)
     raise ForbiddenError("your user has no role in this API")
