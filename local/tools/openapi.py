@@ -36,8 +36,8 @@ Timestamps are RFC 3339 in UTC. Every error has the body
 pass them back unchanged, to the listing that returned them, as the same user.
 
 Every operation but the health check needs the ID token of a user of the deployment's Cognito
-user pool in the `Authorization` header (the token itself, no prefix); without a valid one the
-answer is 401. Pages on the origins the deployment allows may call it from a browser (CORS);
+user pool in the `Authorization` header (the token alone, or after `Bearer `); without a valid
+one the answer is 401. Pages on the origins the deployment allows may call it from a browser (CORS);
 bodies of 1 KB or more are gzip-compressed for callers that accept gzip; over the stage's
 request rate, the answer is 429 (`throttled`).
 Users in the `admin` group may call everything. Users in the `advisor` group (with the
@@ -48,7 +48,7 @@ assignments and imports are 403.
 Services (an integrator's system) call with an access token of an app client of the pool
 instead, obtained with the OAuth 2.0 client-credentials grant: each operation names the one
 scope (`advisor-book/read`, `advisor-book/assign` or `advisor-book/import`) that lets a service
-call it, and a token without that scope is 403."""
+call it, and a token without that scope is 403 (a user's own access token is 401)."""
 
 
 SECURITY_SCHEME = "CognitoIdToken"
@@ -56,7 +56,7 @@ SERVICE_SCHEME = "ServiceClientCredentials"
 
 
 def _authorizer_header() -> str:
-    """The header the API's default (Cognito) authorizer reads its token from."""
+    """The header the API's default (Lambda TOKEN) authorizer reads its token from."""
     (api,) = template.resources_of_type("AWS::Serverless::Api").values()
     auth = api["Properties"]["Auth"]
     authorizer = auth["Authorizers"][auth["DefaultAuthorizer"]]

@@ -125,7 +125,8 @@ def if_match_tags(header: str | None) -> tuple[frozenset[str] | None, bool]:
 
 _ERROR_DESCRIPTIONS = {
     400: "Bad request: next_token was altered or belongs to another listing or caller.",
-    401: "Unauthorized: no ID token, or one that is invalid or expired.",
+    401: "Unauthorized: no token, or one the API does not take (invalid, expired, or of "
+    "another app client).",
     403: "Forbidden: the operation is for administrators, or the user has no role.",
     404: "Not found: the message names the advisor, client, import or route.",
     413: "Request too large: over 10 MB of body, or 10 KB of request line and headers "
