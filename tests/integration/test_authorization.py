@@ -1,7 +1,7 @@
 """Who may call what, at the handler level: every route times admin, the advisor whose book it
 is, another advisor, no identity and a malformed one.
 
-The events carry the claims API Gateway's Cognito authorizer would pass. adv-001's book holds
+The events carry what the API's authorizer passes on for each caller's token. adv-001's book holds
 cli-0001; adv-002 is another advisor with a book of its own (the module's `book_arrangement`).
 """
 
