@@ -9,7 +9,7 @@ from advisor_book import keys
 from advisor_book.assignments import state_tag
 from advisor_book.cursors import Page, PageKey
 from advisor_book.models import Account, AssignmentEvent, Client, ClientSummary, FoundClient
-from advisor_book.store.core import IN_PARTITION, Table, from_wire
+from advisor_book.store.core import FILTERED_READ_BUDGET, IN_PARTITION, Table, from_wire
 from advisor_book.store.items import assignment_of, client_summary_of
 
 
@@ -72,7 +72,8 @@ class BookStore:
     ) -> Page[FoundClient] | None:
         """GET /clients?advisor_id=: one strongly consistent Query of the advisor's partition
         as `clients_of` reads it; with `name` (a normal form), only the copies whose first or
-        last name starts with it (a filter, so a page may hold fewer than `limit`)."""
+        last name starts with it: a filter, so that Query reads up to FILTERED_READ_BUDGET
+        copies to fill the page."""
         request: dict[str, Any] = {
             "KeyConditionExpression": IN_PARTITION,
             "ExpressionAttributeValues": {":pk": {"S": keys.advisor_pk(advisor_id)}},
@@ -83,6 +84,7 @@ class BookStore:
             request["ExpressionAttributeValues"].update(
                 {":profile": {"S": keys.PROFILE}, ":name": {"S": name}}
             )
+            request["Limit"] = max(limit + 2, FILTERED_READ_BUDGET)
         return self._book_page(request, limit, start, lambda item: _found(item, advisor_id))
 
     def unassigned_clients(
@@ -90,7 +92,7 @@ class BookStore:
     ) -> Page[FoundClient]:
         """GET /clients?unassigned=true: one Query of GSI1's sparse UNASSIGNED partition (the
         profiles of clients without an advisor), in client id order; with `name`, a filter
-        on the names' normal forms."""
+        on the names' normal forms that reads up to FILTERED_READ_BUDGET profiles."""
         request: dict[str, Any] = {
             "IndexName": keys.GSI1,
             "KeyConditionExpression": f"{keys.GSI1_PK} = :unassigned",
@@ -99,6 +101,7 @@ class BookStore:
         if name is not None:
             request["FilterExpression"] = _NAMED
             request["ExpressionAttributeValues"][":name"] = {"S": name}
+            request["Limit"] = max(limit + 1, FILTERED_READ_BUDGET)
         return self._table.page(request, limit, _GSI1_PAGE_KEY, _found, start)
 
     def clients_named(self, name: str, *, limit: int, start: PageKey | None) -> Page[FoundClient]:
