@@ -14,11 +14,12 @@ import boto3
 import pytest
 
 from advisor_book import keys
+from advisor_book.import_reports import ImportStatus
 from advisor_book.ingest.records import ClientWrite, client_write
 from advisor_book.seed import SeedClient
 from advisor_book.store.ingest import IngestStore
 from local.harness.checker import check_table
-from tests.conftest import HttpResponse, ImportStatus
+from tests.conftest import HttpResponse
 
 Api = Callable[..., HttpResponse]
 LoadSeed = Callable[[Any], ImportStatus]
