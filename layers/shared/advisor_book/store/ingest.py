@@ -65,8 +65,8 @@ class IngestStore:
     def put_clients(self, writes: Sequence[ClientWrite]) -> None:
         """Client profiles, with their name entries, in BatchWriteItem batches of 25; the name
         entries first, so a profile stored in this form always has them. A profile never holds
-        the assignment, only a copy of its advisor that `advisor_copies` checks afterwards, so
-        a blind put cannot undo one."""
+        the assignment, only a copy of its advisor that the writer corrects afterwards where
+        it changed meanwhile (`writer.copy_advisors`), so a blind put cannot undo one."""
         self._table.batch_write(
             [_name_entry(write, part) for write in writes for part in (keys.FIRST, keys.LAST)]
         )
