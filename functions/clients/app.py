@@ -36,7 +36,7 @@ from advisor_book.models import (
     ClientPage,
     SuggestionPage,
 )
-from advisor_book.names import MAX_PREFIX
+from advisor_book.names import MAX_PREFIX, VISIBLE_TEXT
 from advisor_book.store.book import BookStore
 from advisor_book.store.directory import DirectoryStore
 
@@ -79,8 +79,10 @@ def list_clients(
         Query(
             min_length=1,
             max_length=MAX_PREFIX,
+            pattern=VISIBLE_TEXT,
             description="Only clients whose first or last name starts with this, compared "
-            'without case or accents ("jose" finds "José").',
+            'without case or accents ("jose" finds "José"); no control or direction '
+            "characters, and not only marks or spaces.",
         ),
     ] = None,
     limit: PageLimit = 25,

@@ -13,8 +13,11 @@ from advisor_book.errors import InvalidQueryError
 
 MAX_PREFIX = 64
 # Control characters and the invisible marks that reorder text (bidirectional overrides and
-# isolates): a name holding one can hide or spoof what a person reads on screen.
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# isolates): a name holding one can hide or spoof what a person reads on screen. As regular
+# expression text, which Python, the OpenAPI document and its readers all understand.
+HIDDEN_CHARACTERS = r"\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+VISIBLE_TEXT = f"^[^{HIDDEN_CHARACTERS}]*$"
+_HIDDEN = re.compile(f"[{HIDDEN_CHARACTERS}]")
 
 
 def has_hidden_characters(text: str) -> bool:

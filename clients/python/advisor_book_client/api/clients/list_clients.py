@@ -172,7 +172,8 @@ def sync_detailed(
         advisor_id (None | str | Unset): Only this advisor's clients (for an advisor: their own,
             the default).
         name (None | str | Unset): Only clients whose first or last name starts with this,
-            compared without case or accents ("jose" finds "José").
+            compared without case or accents ("jose" finds "José"); no control or direction
+            characters, and not only marks or spaces.
         limit (int | Unset): Page size, 1 to 100. Default: 25.
         next_token (None | str | Unset): The next_token of the previous page.
 
@@ -223,7 +224,8 @@ def sync(
         advisor_id (None | str | Unset): Only this advisor's clients (for an advisor: their own,
             the default).
         name (None | str | Unset): Only clients whose first or last name starts with this,
-            compared without case or accents ("jose" finds "José").
+            compared without case or accents ("jose" finds "José"); no control or direction
+            characters, and not only marks or spaces.
         limit (int | Unset): Page size, 1 to 100. Default: 25.
         next_token (None | str | Unset): The next_token of the previous page.
 
@@ -269,7 +271,8 @@ async def asyncio_detailed(
         advisor_id (None | str | Unset): Only this advisor's clients (for an advisor: their own,
             the default).
         name (None | str | Unset): Only clients whose first or last name starts with this,
-            compared without case or accents ("jose" finds "José").
+            compared without case or accents ("jose" finds "José"); no control or direction
+            characters, and not only marks or spaces.
         limit (int | Unset): Page size, 1 to 100. Default: 25.
         next_token (None | str | Unset): The next_token of the previous page.
 
@@ -320,7 +323,8 @@ async def asyncio(
         advisor_id (None | str | Unset): Only this advisor's clients (for an advisor: their own,
             the default).
         name (None | str | Unset): Only clients whose first or last name starts with this,
-            compared without case or accents ("jose" finds "José").
+            compared without case or accents ("jose" finds "José"); no control or direction
+            characters, and not only marks or spaces.
         limit (int | Unset): Page size, 1 to 100. Default: 25.
         next_token (None | str | Unset): The next_token of the previous page.
 
