@@ -36,7 +36,16 @@ from bench import ROOT, assignments, cold_import, ingest
 LAYER_BUILD = ROOT / ".aws-sam" / "build" / "SharedLayer"
 MB = 1024 * 1024
 
-READS = ("list_advisors", "get_advisor", "list_advisor_clients", "get_client")
+READS = (
+    "list_advisors",
+    "get_advisor",
+    "list_advisor_clients",
+    "list_clients",
+    "list_unassigned_clients",
+    "find_clients_by_name",
+    "find_advisor_clients_by_name",
+    "get_client",
+)
 WRITES = ("assign", "reassign", "unassign")
 MAX_COLD_RATIO = 1.5
 MIN_SPEEDUP = 8.0

@@ -168,6 +168,8 @@ def count_requests(api: Api, counter: RequestCounter, client_ids: list[str]) -> 
     available = api.call("GET", "/advisors", query={"limit": "100"})["items"]
     first, second = available[0]["advisor_id"], available[1]["advisor_id"]
     members, mover = client_ids[:3], client_ids[3]
+    member = api.call("GET", "/clients/{client_id}", client_id=members[0])
+    name_prefix = member["last_name"]  # finds that member (and any namesake) by its last name
     for client_id in members:  # so that the advisor's client listing has more than one page
         api.call(
             "PUT", "/clients/{client_id}/advisor", body={"advisor_id": first}, client_id=client_id
@@ -178,6 +180,16 @@ def count_requests(api: Api, counter: RequestCounter, client_ids: list[str]) -> 
         "get_advisor": lambda: api.call("GET", "/advisors/{advisor_id}", advisor_id=first),
         "list_advisor_clients": lambda: api.call(
             "GET", "/advisors/{advisor_id}/clients", query={"limit": "2"}, advisor_id=first
+        ),
+        "list_clients": lambda: api.call("GET", "/clients", query={"limit": "2"}),
+        "list_unassigned_clients": lambda: api.call(
+            "GET", "/clients", query={"unassigned": "true", "limit": "2"}
+        ),
+        "find_clients_by_name": lambda: api.call(
+            "GET", "/clients", query={"name": name_prefix, "limit": "2"}
+        ),
+        "find_advisor_clients_by_name": lambda: api.call(
+            "GET", "/clients", query={"advisor_id": first, "name": name_prefix, "limit": "2"}
         ),
         "get_client": lambda: api.call("GET", "/clients/{client_id}", client_id=members[0]),
         "suggest_advisors": lambda: api.call(
@@ -203,6 +215,11 @@ def count_requests(api: Api, counter: RequestCounter, client_ids: list[str]) -> 
         "list_advisor_clients": lambda page: (
             len(page["items"]) == 2 and page["next_token"] is not None
         ),
+        "list_clients": lambda page: len(page["items"]) == 2 and page["next_token"] is not None,
+        "list_unassigned_clients": lambda page: (
+            len(page["items"]) == 2 and page["next_token"] is not None
+        ),
+        "find_clients_by_name": lambda page: len(page["items"]) >= 1,
         "suggest_advisors": lambda ranking: len(ranking["items"]) == 5,
         "assign": lambda body: body["previous_advisor_id"] is None,
         "reassign": lambda body: body["previous_advisor_id"] == first,

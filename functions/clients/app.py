@@ -1,4 +1,5 @@
-"""Client reads: GET /clients/{client_id}, its assignment history and advisor suggestions.
+"""Client reads: finding clients, GET /clients/{client_id}, its assignment history and advisor
+suggestions.
 
 Read-only: its role can Query the table and its indexes, nothing else.
 """
@@ -27,7 +28,15 @@ from advisor_book.http import (
     etag,
     resolve,
 )
-from advisor_book.models import MAX_FOCUS_AREAS, AssignmentHistoryPage, ClientDetail, SuggestionPage
+from advisor_book.models import (
+    ID_PATTERN,
+    MAX_FOCUS_AREAS,
+    AssignmentHistoryPage,
+    ClientDetail,
+    ClientPage,
+    SuggestionPage,
+)
+from advisor_book.names import MAX_PREFIX, VISIBLE_TEXT
 from advisor_book.store.book import BookStore
 from advisor_book.store.directory import DirectoryStore
 
@@ -39,6 +48,56 @@ table = config.table(settings)
 book = BookStore(table)
 directory = DirectoryStore(table)
 cursors = config.cursor_codec(settings)
+
+
+@app.operation(
+    "GET",
+    "/clients",
+    access=ADVISORS_TOO.and_services(READ),
+    tags=["Clients"],
+    summary="Find clients",
+    description="Clients in client id order (by name with name alone), each with its advisor "
+    "and exact total: every client, or those of one advisor, or those without one; narrowed by "
+    "a prefix of the first or last name, compared without case or accents. unassigned=true "
+    "and advisor_id together are a 422. An advisor finds only their own clients (another "
+    "advisor's book: 404; unassigned=true: 403).",
+    responses=documented("A page of clients and the token for the next one.", 400),
+)
+def list_clients(
+    unassigned: Annotated[
+        bool, Query(description="Only clients without an advisor (not for advisors).")
+    ] = False,
+    advisor_id: Annotated[
+        str | None,
+        Query(
+            pattern=ID_PATTERN,
+            description="Only this advisor's clients (for an advisor: their own, the default).",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=MAX_PREFIX,
+            pattern=VISIBLE_TEXT,
+            description="Only clients whose first or last name starts with this, compared "
+            'without case or accents ("jose" finds "José"); no control or direction '
+            "characters, and not only marks or spaces.",
+        ),
+    ] = None,
+    limit: PageLimit = 25,
+    next_token: NextToken = None,
+) -> ClientPage:
+    return clients.find_clients(
+        book,
+        cursors,
+        caller(app),
+        unassigned=unassigned,
+        advisor_id=advisor_id,
+        name=name,
+        limit=limit,
+        next_token=next_token,
+    )
 
 
 @app.operation(

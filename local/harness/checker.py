@@ -6,7 +6,11 @@ The tests run it after every workload that writes (imports and assignments inter
 included), and an operator can run it against a deployed table (it only scans and reads).
 What it checks, item by item and across items:
 
-- clients: each profile's total is the exact sum of its accounts;
+- clients: each profile's total is the exact sum of its accounts, its names' normal forms are
+  `names.normalized` of its names, it copies the advisor its assignment names, and it is in the
+  client directory and, exactly while it has no advisor, in the unassigned index;
+- names: each client has its two name entries, equal to its profile (names, their normal
+  forms, total, revision and advisor), each in the name index under its name's normal form;
 - one advisor per client: an assigned client has exactly one membership copy, under the
   advisor its assignment names, and no copy exists without that assignment;
 - copies: every membership copy equals its client's profile (names, total, account count,
@@ -29,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from advisor_book import keys
+from advisor_book.names import normalized
 from advisor_book.store.book import read_accounts
 from advisor_book.store.core import from_wire
 
@@ -36,7 +41,18 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 Item = dict[str, Any]
-COPIED = ("first_name", "last_name", "total_value", "account_count", "revision")
+COPIED = (
+    "first_name",
+    "last_name",
+    "first_name_key",
+    "last_name_key",
+    "total_value",
+    "account_count",
+    "revision",
+)
+NAME_ENTRY_COPIED = (*(name for name in COPIED if name != "account_count"), "advisor_id")
+INDEX_KEYS = (keys.GSI1_PK, keys.GSI1_SK, keys.GSI2_PK, keys.GSI2_SK)
+NAME_PARTS = {keys.FIRST: "first_name_key", keys.LAST: "last_name_key"}
 
 
 @dataclass
@@ -47,6 +63,7 @@ class _Table:
     members: dict[str, dict[str, Item]] = field(default_factory=lambda: defaultdict(dict))
     clients: dict[str, Item] = field(default_factory=dict)
     assignments: dict[str, Item] = field(default_factory=dict)
+    names: dict[str, dict[str, Item]] = field(default_factory=lambda: defaultdict(dict))
     histories: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
     unknown: list[str] = field(default_factory=list)
 
@@ -61,6 +78,8 @@ class _Table:
             self.clients[owner] = item
         elif kind == "CLIENT" and sk == keys.ASSIGNMENT:
             self.assignments[owner] = item
+        elif kind == "CLIENT" and sk.removeprefix(keys.NAME_PREFIX) in NAME_PARTS:
+            self.names[owner][sk.removeprefix(keys.NAME_PREFIX)] = item
         elif kind == "CLIENT" and sk.startswith(keys.HISTORY_PREFIX):
             self.histories[owner].append(item)
         elif kind != "IMPORT":
@@ -86,6 +105,40 @@ def _client_problems(table: _Table) -> Iterator[str]:
             yield f"client {client_id}: total_value {profile['total_value']}, accounts sum {total}"
         if profile["account_count"] != len(accounts):
             yield f"client {client_id}: account_count {profile['account_count']}, {len(accounts)}"
+        for name, part in (("first_name", "first_name_key"), ("last_name", "last_name_key")):
+            if profile.get(part) != normalized(profile[name]):
+                yield f"client {client_id}: {part} {profile.get(part)!r} is not its normal form"
+        advisor_id = table.assignments.get(client_id, {}).get("advisor_id")
+        if profile.get("advisor_id") != advisor_id:
+            yield f"client {client_id}: profile copies advisor {profile.get('advisor_id')}"
+        wanted = {
+            **keys.client_directory_index(client_id),
+            **({} if advisor_id else keys.unassigned_index(client_id)),
+        }
+        indexed = {k: profile[k] for k in INDEX_KEYS if k in profile}
+        if indexed != wanted:
+            yield f"client {client_id}: index entries {indexed}, should be {wanted}"
+
+
+def _name_problems(table: _Table) -> Iterator[str]:
+    """Each client's two name entries, equal to its profile and in the name index."""
+    for client_id in table.clients.keys() | table.names.keys():
+        profile, entries = table.clients.get(client_id), table.names.get(client_id, {})
+        if profile is None:
+            yield f"client {client_id}: name entries without a profile"
+            continue
+        if entries.keys() != NAME_PARTS.keys():
+            yield f"client {client_id}: name entries {sorted(entries)}"
+        for part, entry in entries.items():
+            differing = [name for name in NAME_ENTRY_COPIED if entry.get(name) != profile.get(name)]
+            if differing:
+                yield f"client {client_id}: {part} name entry differs in {differing}"
+            name_key = profile.get(NAME_PARTS[part])
+            expected = keys.name_index(str(name_key), client_id)
+            if entry.get("name_key") != name_key or any(
+                entry.get(k) != v for k, v in expected.items()
+            ):
+                yield f"client {client_id}: {part} name entry not indexed as {expected}"
 
 
 def _membership_problems(table: _Table) -> Iterator[str]:
@@ -171,6 +224,7 @@ def check_table(
     return [
         *(f"unknown item {key}" for key in table.unknown),
         *_client_problems(table),
+        *_name_problems(table),
         *_membership_problems(table),
         *_advisor_problems(table, strict_capacity),
         *_history_problems(table),

@@ -60,7 +60,7 @@ def operation_samples() -> dict[str, dict[str, Any]]:
     return samples
 
 
-# Samples beyond one per operation: a filtered listing, suggestions for focus areas, an
+# Samples beyond one per operation: filtered listings, suggestions for focus areas, an
 # advisor's view, the two public documentation routes (not in the document), and a seed-file
 # upload.
 EXTRA_SAMPLES: dict[str, dict[str, Any]] = {
@@ -68,6 +68,18 @@ EXTRA_SAMPLES: dict[str, dict[str, Any]] = {
         "GET",
         "/advisors",
         query={"focus_area": ["retirement planning"], "limit": ["5"]},
+        claims=ADMIN_CLAIMS,
+    ),
+    "list_clients_by_name.json": api_event(
+        "GET",
+        "/clients",
+        query={"name": ["luci"], "limit": ["10"]},
+        claims=ADMIN_CLAIMS,
+    ),
+    "list_unassigned_clients.json": api_event(
+        "GET",
+        "/clients",
+        query={"unassigned": ["true"]},
         claims=ADMIN_CLAIMS,
     ),
     "list_advisor_clients_as_advisor.json": api_event(

@@ -42,6 +42,7 @@ MATRIX: list[tuple[str, str, dict[str, str], Any, tuple[int, int, int, int, int]
         None,
         (200, 200, 404, 401, 401),
     ),
+    ("GET", "/clients", {}, None, (200, 200, 200, 401, 401)),
     ("GET", "/clients/{client_id}", {"client_id": "cli-0001"}, None, (200, 200, 404, 401, 401)),
     (
         "GET",
@@ -81,6 +82,14 @@ MATRIX: list[tuple[str, str, dict[str, str], Any, tuple[int, int, int, int, int]
     ),
 ]
 
+# GET /clients's filters where the statuses differ from its row above: query -> statuses.
+FILTER_MATRIX: list[tuple[dict[str, str], tuple[int, int, int, int, int]]] = [
+    ({"advisor_id": "adv-001"}, (200, 200, 404, 401, 401)),
+    ({"advisor_id": "adv-001", "name": "a"}, (200, 200, 404, 401, 401)),
+    ({"unassigned": "true"}, (200, 403, 403, 401, 401)),
+    ({"unassigned": "true", "name": "a"}, (200, 403, 403, 401, 401)),
+]
+
 CASES = [
     pytest.param(
         method,
@@ -102,6 +111,7 @@ SERVICE_SCOPE = {
     ("GET", "/advisors"): "read",
     ("GET", "/advisors/{advisor_id}"): "read",
     ("GET", "/advisors/{advisor_id}/clients"): "read",
+    ("GET", "/clients"): "read",
     ("GET", "/clients/{client_id}"): "read",
     ("GET", "/clients/{client_id}/assignments"): "read",
     ("GET", "/clients/{client_id}/advisor-suggestions"): "read",
@@ -162,6 +172,25 @@ def test_each_role_gets_what_its_rules_allow(
     status: int,
 ) -> None:
     response = api(method, resource, body=body, claims=CALLERS[caller], **params)
+
+    assert response.status == status, response.body
+    if status >= 400:
+        expected_code = {401: "unauthorized", 403: "forbidden", 404: "not_found"}[status]
+        assert response.body["error"]["code"] == expected_code
+
+
+@pytest.mark.parametrize(
+    ("query", "caller", "status"),
+    [
+        pytest.param(query, caller, statuses[i], id=f"GET /clients?{query} as {caller}")
+        for query, statuses in FILTER_MATRIX
+        for i, caller in enumerate(CALLERS)
+    ],
+)
+def test_each_role_gets_what_its_rules_allow_of_each_client_filter(
+    api: Api, query: dict[str, str], caller: str, status: int
+) -> None:
+    response = api("GET", "/clients", query=query, claims=CALLERS[caller])
 
     assert response.status == status, response.body
     if status >= 400:

@@ -122,3 +122,76 @@ def test_a_broken_history_chain_is_found(book: None, table: str) -> None:
     )
 
     assert any(p.startswith("client cli-0001: history breaks") for p in problems(table))
+
+
+@pytest.mark.parametrize(
+    ("key", "expression", "values", "expected"),
+    [
+        pytest.param(
+            keys.client_profile("cli-0001"),
+            "REMOVE advisor_id",
+            {},
+            ["client cli-0001: profile copies advisor None", "client cli-0001: FIRST name entry"],
+            id="profile-without-its-advisor",
+        ),
+        pytest.param(
+            keys.client_profile("cli-0005"),
+            "REMOVE GSI1PK, GSI1SK",
+            {},
+            ["client cli-0005: index entries"],
+            id="unassigned-client-out-of-the-unassigned-index",
+        ),
+        pytest.param(
+            keys.client_profile("cli-0005"),
+            "SET first_name_key = :k",
+            {"k": "x"},
+            ["client cli-0005: first_name_key", "client cli-0005: FIRST name entry differs"],
+            id="name-out-of-its-normal-form",
+        ),
+        pytest.param(
+            keys.name_entry("cli-0002", keys.LAST),
+            "SET advisor_id = :a",
+            {"a": "adv-002"},
+            ["client cli-0002: LAST name entry differs in ['advisor_id']"],
+            id="name-entry-with-another-advisor",
+        ),
+        pytest.param(
+            keys.name_entry("cli-0005", keys.FIRST),
+            "SET GSI1SK = :s",
+            {"s": "zzz#cli-0005"},
+            ["client cli-0005: FIRST name entry not indexed"],
+            id="name-entry-indexed-under-another-name",
+        ),
+        pytest.param(
+            keys.membership("adv-001", "cli-0002"),
+            "SET last_name_key = :k",
+            {"k": "x"},
+            ["client cli-0002: copy under adv-001 differs from profile in ['last_name_key']"],
+            id="copy-out-of-its-normal-form",
+        ),
+    ],
+)
+def test_a_client_listed_wrongly_by_a_search_is_found(
+    book: None,
+    table: str,
+    key: keys.Key,
+    expression: str,
+    values: dict[str, Any],
+    expected: list[str],
+) -> None:
+    update(table, key, expression, **values)
+
+    found = problems(table)
+    client = expected[0].split(":")[0]
+    assert found
+    assert all(problem.startswith(f"{client}:") for problem in found), found
+    for start in expected:
+        assert any(problem.startswith(start) for problem in found), (start, found)
+
+
+def test_a_missing_name_entry_is_found(book: None, table: str) -> None:
+    boto3.client("dynamodb").delete_item(
+        TableName=table, Key=to_wire(keys.name_entry("cli-0005", keys.LAST))
+    )
+
+    assert problems(table) == ["client cli-0005: name entries ['FIRST']"]

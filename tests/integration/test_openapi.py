@@ -127,6 +127,7 @@ OPERATION_IDS = {
     ("GET", "/advisors"): "listAdvisors",
     ("GET", "/advisors/{advisor_id}"): "getAdvisor",
     ("GET", "/advisors/{advisor_id}/clients"): "listAdvisorClients",
+    ("GET", "/clients"): "listClients",
     ("GET", "/clients/{client_id}"): "getClient",
     ("GET", "/clients/{client_id}/assignments"): "listAssignmentHistory",
     ("GET", "/clients/{client_id}/advisor-suggestions"): "suggestAdvisors",

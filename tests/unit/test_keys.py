@@ -35,6 +35,16 @@ from local.harness import template
             id="client-assignment",
         ),
         pytest.param(
+            keys.name_entry("cli-0001", keys.FIRST),
+            {"PK": "CLIENT#cli-0001", "SK": "#NAME#FIRST"},
+            id="first-name-entry",
+        ),
+        pytest.param(
+            keys.name_entry("cli-0001", keys.LAST),
+            {"PK": "CLIENT#cli-0001", "SK": "#NAME#LAST"},
+            id="last-name-entry",
+        ),
+        pytest.param(
             keys.history_event("cli-0001", "2026-01-31T09:30:00.000Z", "evt-1"),
             {"PK": "CLIENT#cli-0001", "SK": "HISTORY#2026-01-31T09:30:00.000Z#evt-1"},
             id="history-event",
@@ -74,6 +84,9 @@ def test_client_singletons_sort_before_its_history() -> None:
     event = keys.history_event("cli-1", "2026-01-31T09:30:00.000Z", "e")[keys.SK]
     assert keys.client_profile("cli-1")[keys.SK] < event
     assert keys.client_assignment("cli-1")[keys.SK] < event
+    for part in (keys.FIRST, keys.LAST):
+        assert keys.name_entry("cli-1", part)[keys.SK] < event
+        assert keys.name_entry("cli-1", part)[keys.SK].startswith(keys.SINGLETON_PREFIX)
     assert not event.startswith(keys.SINGLETON_PREFIX)
 
 
@@ -120,6 +133,40 @@ def test_available_advisor_carries_the_sparse_availability_index() -> None:
 
 def test_every_advisor_carries_the_directory_index() -> None:
     assert keys.advisor_directory_index("adv-001") == {"GSI2PK": "ADVISORS", "GSI2SK": "adv-001"}
+
+
+def test_a_client_profile_carries_the_directory_and_while_unassigned_the_unassigned_index() -> None:
+    assert keys.client_directory_index("cli-1") == {"GSI2PK": "CLIENTS", "GSI2SK": "cli-1"}
+    assert keys.unassigned_index("cli-1") == {"GSI1PK": "UNASSIGNED", "GSI1SK": "cli-1"}
+
+
+def test_a_name_entry_is_bucketed_by_its_first_character_and_sorted_by_name_then_id() -> None:
+    assert keys.name_index("jose alvarez", "cli-1") == {
+        "GSI1PK": "NAME#j",
+        "GSI1SK": "jose alvarez#cli-1",
+    }
+    assert keys.name_bucket("jo") == keys.name_index("jose", "cli-2")[keys.GSI1_PK]
+    assert keys.name_index("jose", "cli-2")[keys.GSI1_SK].startswith("jo")
+
+
+@pytest.mark.parametrize("s3_key", ["UNASSIGNED", "NAME#a", "AVAILABLE"])
+def test_the_partitions_of_gsi1_never_mix(s3_key: str) -> None:
+    partitions = [
+        keys.availability_index("adv-1")[keys.GSI1_PK],
+        keys.unassigned_index("cli-1")[keys.GSI1_PK],
+        keys.name_index("a", "cli-1")[keys.GSI1_PK],
+        keys.import_indexes(s3_key, "2026-01-31T09:30:00.000Z", "imp-1")[keys.GSI1_PK],
+    ]
+    assert len(set(partitions)) == len(partitions)
+
+
+def test_the_partitions_of_gsi2_never_mix() -> None:
+    partitions = {
+        keys.advisor_directory_index("adv-1")[keys.GSI2_PK],
+        keys.client_directory_index("cli-1")[keys.GSI2_PK],
+        keys.import_indexes("k", "2026-01-31T09:30:00.000Z", "imp-1")[keys.GSI2_PK],
+    }
+    assert len(partitions) == 3
 
 
 def test_import_carries_its_key_index_and_the_all_imports_index() -> None:

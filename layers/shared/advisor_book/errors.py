@@ -56,9 +56,24 @@ class UnsupportedMediaTypeError(DomainError):
     """A body that is not application/json (415)."""
 
 
-class InvalidBodyError(DomainError):
+class InvalidRequestError(DomainError):
+    """A request the checks of its declared parameters and body let through, yet not valid
+    (422), with `details` as Powertools' validation errors give them."""
+
+    def __init__(self, location: list[str], problem: str, kind: str) -> None:
+        super().__init__("the request is not valid")
+        self.details = [{"location": location, "message": problem, "type": kind}]
+
+
+class InvalidBodyError(InvalidRequestError):
     """A body that is not a JSON object, or that cannot be parsed as one (422)."""
 
     def __init__(self, problem: str, kind: str) -> None:
-        super().__init__("the request is not valid")
-        self.details = [{"location": ["body"], "message": problem, "type": kind}]
+        super().__init__(["body"], problem, kind)
+
+
+class InvalidQueryError(InvalidRequestError):
+    """A query parameter, or a combination of them, that the operation cannot answer (422)."""
+
+    def __init__(self, problem: str, parameter: str) -> None:
+        super().__init__(["query", parameter], problem, "value_error")

@@ -32,6 +32,8 @@ from advisor_book.errors import (
     DomainError,
     ForbiddenError,
     InvalidBodyError,
+    InvalidQueryError,
+    InvalidRequestError,
     NotAuthenticatedError,
     NotFoundError,
     PreconditionFailedError,
@@ -49,6 +51,7 @@ _STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, ErrorCode]] = {
     ForbiddenError: (HTTPStatus.FORBIDDEN, "forbidden"),
     UnsupportedMediaTypeError: (HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
     InvalidBodyError: (HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error"),
+    InvalidQueryError: (HTTPStatus.UNPROCESSABLE_ENTITY, "validation_error"),
 }
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
@@ -345,5 +348,5 @@ def caller(app: APIGatewayRestResolver) -> auth.Caller:
 
 
 def _error_body(code: ErrorCode, error: DomainError) -> ErrorBody:
-    details = error.details if isinstance(error, InvalidBodyError) else None
+    details = error.details if isinstance(error, InvalidRequestError) else None
     return ErrorBody(error=ErrorDetail(code=code, message=error.message, details=details))

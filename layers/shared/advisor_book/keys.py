@@ -5,7 +5,10 @@ Item types (PK / SK):
     ADVISOR#<advisor_id>  #PROFILE           advisor profile, client_count, total_assets
     ADVISOR#<advisor_id>  CLIENT#<client_id> membership: a copy of the client's name and
                                              totals, so one Query lists an advisor's book
-    CLIENT#<client_id>    #PROFILE           client profile with its accounts embedded
+    CLIENT#<client_id>    #PROFILE           client profile with its accounts embedded, and a
+                                             copy of its advisor's id (none while unassigned)
+    CLIENT#<client_id>    #NAME#FIRST        the client in the name index, by first name and
+    CLIENT#<client_id>    #NAME#LAST         by last name: a copy of its names, total and advisor
     CLIENT#<client_id>    #ASSIGNMENT        the client's current advisor (none once unassigned),
                                              the version and time of its latest change, and what
                                              that advisor was credited (the copy's total and
@@ -23,8 +26,14 @@ Overloaded global secondary indexes (both project all attributes):
     GSI1  AVAILABLE             / <advisor_id>          sparse: present only while the advisor
                                                         can take a new client
           IMPORT_KEY#<s3 key>   / <started_at>#<id>     the imports of one S3 key
+          UNASSIGNED            / <client_id>           sparse, on the client profile: present
+                                                        only while the client has no advisor
+          NAME#<c>              / <name>#<client_id>    on the #NAME# items: the normal form of
+                                                        the name (`names.normalized`), bucketed
+                                                        by its first character <c>
     GSI2  ADVISORS              / <advisor_id>          every advisor, available or not
           IMPORTS               / <started_at>#<id>     every import, newest last
+          CLIENTS               / <client_id>           every client, on its profile
 """
 
 from typing import Final
@@ -43,11 +52,16 @@ ASSIGNMENT: Final = "#ASSIGNMENT"
 IMPORT_STATUS: Final = "#STATUS"
 MEMBER_PREFIX: Final = "CLIENT#"
 HISTORY_PREFIX: Final = "HISTORY#"
+NAME_PREFIX: Final = "#NAME#"
+FIRST: Final = "FIRST"
+LAST: Final = "LAST"
 SINGLETON_PREFIX: Final = "#"
 
 AVAILABLE: Final = "AVAILABLE"
 ALL_ADVISORS: Final = "ADVISORS"
 ALL_IMPORTS: Final = "IMPORTS"
+ALL_CLIENTS: Final = "CLIENTS"
+UNASSIGNED: Final = "UNASSIGNED"
 
 Key = dict[str, str]
 
@@ -76,6 +90,11 @@ def client_assignment(client_id: str) -> Key:
     return {PK: client_pk(client_id), SK: ASSIGNMENT}
 
 
+def name_entry(client_id: str, part: str) -> Key:
+    """The client's entry in the name index by its FIRST or LAST name."""
+    return {PK: client_pk(client_id), SK: f"{NAME_PREFIX}{part}"}
+
+
 def history_event(client_id: str, at: str, event_id: str) -> Key:
     return {PK: client_pk(client_id), SK: f"{HISTORY_PREFIX}{at}#{event_id}"}
 
@@ -91,6 +110,26 @@ def availability_index(advisor_id: str) -> Key:
 
 def advisor_directory_index(advisor_id: str) -> Key:
     return {GSI2_PK: ALL_ADVISORS, GSI2_SK: advisor_id}
+
+
+def client_directory_index(client_id: str) -> Key:
+    return {GSI2_PK: ALL_CLIENTS, GSI2_SK: client_id}
+
+
+def unassigned_index(client_id: str) -> Key:
+    """GSI1 attributes that list a client as unassigned; removed when it gets an advisor."""
+    return {GSI1_PK: UNASSIGNED, GSI1_SK: client_id}
+
+
+def name_bucket(name: str) -> str:
+    """The GSI1 partition of the names that start with the first character of `name` (a
+    normal form)."""
+    return f"NAME#{name[:1]}"
+
+
+def name_index(name: str, client_id: str) -> Key:
+    """GSI1 attributes of a name entry: `name` is the normal form of the client's name."""
+    return {GSI1_PK: name_bucket(name), GSI1_SK: f"{name}#{client_id}"}
 
 
 def import_indexes(key: str, started_at: str, import_id: str) -> Key:

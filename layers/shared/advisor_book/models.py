@@ -6,7 +6,6 @@ Money is `Decimal` everywhere and leaves the API as a string with two decimals (
 so no client ever parses it as a float.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -22,6 +21,8 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
+
+from advisor_book.names import has_hidden_characters, normalized
 
 CENT = Decimal("0.01")
 MAX_ACCOUNT_VALUE = Decimal("999999999999.99")
@@ -64,13 +65,10 @@ Identifier = Annotated[
     StringConstraints(pattern=ID_PATTERN),
     Field(description="Letters, digits, '.', '_' or '-'; at most 64 characters."),
 ]
-# Control characters and the invisible marks that reorder text (bidirectional overrides and
-# isolates): a name holding one can hide or spoof what a person reads on screen.
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(text: str) -> str:
-    if _HIDDEN.search(text):
+    if has_hidden_characters(text):
         raise ValueError("must not contain control or bidirectional-formatting characters")
     return text
 
@@ -133,13 +131,17 @@ class ClientProfile:
     total_value: Decimal
     account_count: int
     revision: str
+    named: bool = False  # stored with its name entries (`keys.name_entry`), written before it
 
     def copy(self) -> dict[str, object]:
-        """The attributes a membership copy holds."""
+        """The attributes a membership copy holds: with the names' normal forms, which a
+        search by name compares (`names.normalized`)."""
         return {
             "client_id": self.client_id,
             "first_name": self.first_name,
             "last_name": self.last_name,
+            "first_name_key": normalized(self.first_name),
+            "last_name_key": normalized(self.last_name),
             "total_value": self.total_value,
             "account_count": self.account_count,
             "revision": self.revision,
@@ -227,6 +229,22 @@ class AdvisorClientsPage(Model):
     advisor_id: str
     items: list[ClientSummary]
     next_token: str | None
+
+
+class FoundClient(Model):
+    client_id: str
+    first_name: str
+    last_name: str
+    advisor_id: str | None = Field(description="The client's advisor; null: none.")
+    total_value: Money = Field(description="Exact sum of the client's account values.")
+
+
+class ClientPage(Model):
+    items: list[FoundClient]
+    next_token: str | None = Field(
+        description="Pass back as next_token for the next page. A page may hold fewer "
+        "clients than the limit (even none) and still have a next one."
+    )
 
 
 class ClientDetail(Model):

@@ -10,11 +10,13 @@ from .assignment import Assignment
 from .assignment_event import AssignmentEvent
 from .assignment_history_page import AssignmentHistoryPage
 from .client_detail import ClientDetail
+from .client_page import ClientPage
 from .client_summary import ClientSummary
 from .error_body import ErrorBody
 from .error_detail import ErrorDetail
 from .error_detail_code import ErrorDetailCode
 from .error_detail_details_type_0_item import ErrorDetailDetailsType0Item
+from .found_client import FoundClient
 from .health import Health
 from .import_page import ImportPage
 from .import_status import ImportStatus
@@ -34,11 +36,13 @@ __all__ = (
     "AssignmentEvent",
     "AssignmentHistoryPage",
     "ClientDetail",
+    "ClientPage",
     "ClientSummary",
     "ErrorBody",
     "ErrorDetail",
     "ErrorDetailCode",
     "ErrorDetailDetailsType0Item",
+    "FoundClient",
     "Health",
     "ImportPage",
     "ImportStatus",

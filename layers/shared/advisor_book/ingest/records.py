@@ -8,9 +8,15 @@ from decimal import Decimal
 
 from pydantic import ValidationError
 
+from advisor_book.assignments import AssignmentRecord
 from advisor_book.ingest.report import clipped_name
 from advisor_book.models import Account, Advisor, ClientProfile
 from advisor_book.seed import SeedAdvisor, SeedClient
+
+# The version of how a client is stored, hashed into every revision: a release that stores more
+# (2: the name entries, the copy of the advisor and the index keys on the profile) changes every
+# revision, so importing a file again writes each client in the new form.
+STORED_FORM = 2
 
 
 @dataclass
@@ -20,6 +26,30 @@ class ClientWrite:
 
     profile: ClientProfile
     accounts: list[Account] = field(default_factory=list)
+    advisor_id: str | None = None  # the advisor copied with it: the one the stored profile names
+
+
+@dataclass(frozen=True)
+class StoredClient:
+    """What the ingest reads of a stored client before writing it again."""
+
+    revision: str
+    advisor_id: str | None  # as its profile names it (None: none, or a profile from before)
+
+
+@dataclass(frozen=True)
+class AdvisorCopies:
+    """What correcting the copies of a client's advisor decides on: its profile and the
+    assignment that names the advisor (None: never assigned)."""
+
+    profile: ClientProfile | None
+    advisor_id: str | None  # the advisor the profile names
+    assignment: AssignmentRecord | None
+
+    @property
+    def in_step(self) -> bool:
+        """The profile names the advisor the assignment does."""
+        return self.advisor_id == (self.assignment.advisor_id if self.assignment else None)
 
 
 @dataclass(frozen=True)
@@ -76,7 +106,12 @@ def client_write(record: SeedClient) -> ClientWrite:
     ]
     total = sum((a.value for a in accounts), Decimal(0))
     content = json.dumps(
-        [record.first_name, record.last_name, [a.model_dump(mode="json") for a in accounts]],
+        [
+            STORED_FORM,
+            record.first_name,
+            record.last_name,
+            [a.model_dump(mode="json") for a in accounts],
+        ],
         separators=(",", ":"),
     )
     return ClientWrite(

@@ -143,14 +143,49 @@ def _upsert_advisor(store: "IngestStore", record: SeedAdvisor, existing: Advisor
 
 
 def write_clients(store: "IngestStore", batch: Sequence[ClientWrite]) -> None:
-    """Write the clients that changed (their revision differs from the stored one) and bring
-    the copies of those that were already stored in step."""
-    stored = store.client_revisions(w.profile.client_id for w in batch)
-    changed = [w for w in batch if stored.get(w.profile.client_id) != w.profile.revision]
+    """Write the clients that changed (their revision differs from the stored one), each with
+    the advisor its stored profile names; correct that copy where an assignment changed it
+    meanwhile; and bring the membership copies of those that were already stored in step."""
+    stored = store.stored_clients(w.profile.client_id for w in batch)
+    changed = []
+    for write in batch:
+        before = stored.get(write.profile.client_id)
+        if before is None or before.revision != write.profile.revision:
+            write.advisor_id = before.advisor_id if before else None
+            changed.append(write)
     store.put_clients(changed)
+    copy_advisors(store, changed)
     existed = [w.profile.client_id for w in changed if w.profile.client_id in stored]
     if existed:
         sync_copies(store, existed)
+
+
+def copy_advisors(store: "IngestStore", written: Sequence[ClientWrite]) -> int:
+    """Give each written profile (and its name entries) the advisor its assignment names, where
+    an assignment committed between the read the profile was written from and its write (or
+    the profile was stored before it held the copy); how many were corrected.
+
+    Read once the profiles are written: an assignment that commits later was decided on them
+    (it is guarded on their revision) and copies its advisor itself."""
+    if not written:
+        return 0
+    advisors = store.assigned_advisors([w.profile.client_id for w in written])
+    wrong = [w for w in written if advisors.get(w.profile.client_id) != w.advisor_id]
+    return sum(_copy_advisor(store, w.profile.client_id) for w in wrong)
+
+
+def _copy_advisor(store: "IngestStore", client_id: str) -> bool:
+    for attempt in range(MAX_WRITE_ATTEMPTS):
+        state = store.advisor_copies(client_id)
+        if state.profile is None or state.in_step:
+            return False
+        try:
+            store.copy_advisor(state)
+        except StaleReadError:
+            backoff(attempt)
+            continue
+        return True
+    raise StaleReadError(frozenset({"client"}))
 
 
 def sync_copies(store: "IngestStore", client_ids: Sequence[str]) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 from advisor_book import keys
 from advisor_book.assignments import AssignmentRecord, AssignmentState, Credit, Move
 from advisor_book.models import Advisor, ClientProfile
-from advisor_book.store.core import ABSENT, Action, Table, condition, pick, to_wire
+from advisor_book.store.core import ABSENT, PRESENT, Action, Table, condition, pick, to_wire
 from advisor_book.store.items import advisor_of, assignment_of, credit_of, profile_of
 
 # The capacity rule (`Advisor.available_with`) as a condition on an advisor about to lose a
@@ -56,9 +56,14 @@ class AssignmentStore:
         )
 
     def move(self, move: Move) -> None:
-        """PUT and DELETE /clients/{id}/advisor: one TransactWriteItems of up to seven items."""
+        """PUT and DELETE /clients/{id}/advisor: one TransactWriteItems of up to nine items."""
         client_id = move.client.client_id
-        actions = [("assignment", _put_assignment(move)), ("client", check_profile(move.client))]
+        advisor_id = move.joins.advisor_id if move.joins else None
+        actions = [
+            ("assignment", _put_assignment(move)),
+            ("client", mark_profile(move.client, advisor_id)),
+            *mark_name_entries(move.client, advisor_id),
+        ]
         if move.joins is not None:
             actions += [
                 ("advisor", _take_seat(move.joins, move.client, move.fills_up)),
@@ -101,15 +106,64 @@ def _put_assignment(move: Move) -> Action:
     }
     if move.joins is not None:
         record.update(advisor_id=move.joins.advisor_id, **credit_fields(move.client))
+    return {"Put": {"Item": to_wire(record), **assignment_as_read(read)}}
+
+
+def assignment_as_read(read: AssignmentRecord | None) -> dict[str, Any]:
+    """The condition that a client's assignment is still the one read: its version (its
+    advisor for a record from before versions; its absence for a client never assigned)."""
     if read is None:
-        guard = condition(ABSENT)
-    elif read.version is None:
-        guard = condition(
-            "attribute_not_exists(version) AND advisor_id = :was", was=read.advisor_id
+        return condition(ABSENT)
+    if read.version is None:
+        return condition("attribute_not_exists(version) AND advisor_id = :was", was=read.advisor_id)
+    return condition("version = :version", version=read.version)
+
+
+def mark_profile(client: ClientProfile, advisor_id: str | None) -> Action:
+    """The profile's copy of the client's advisor, with its entry in the client directory
+    and, while it has no advisor, in the unassigned index; on the profile that was read, so
+    every copy taken from it is exact."""
+    directory = keys.client_directory_index(client.client_id)
+    values: dict[str, Any] = {"revision": client.revision, "all": directory[keys.GSI2_PK]}
+    listed = f"{keys.GSI2_PK} = :all, {keys.GSI2_SK} = :client_id"
+    if advisor_id is None:
+        values.update(unassigned=keys.UNASSIGNED, client_id=client.client_id)
+        update = (
+            f"SET {listed}, {keys.GSI1_PK} = :unassigned, {keys.GSI1_SK} = :client_id "
+            "REMOVE advisor_id"
         )
     else:
-        guard = condition("version = :version", version=read.version)
-    return {"Put": {"Item": to_wire(record), **guard}}
+        values.update(advisor=advisor_id, client_id=client.client_id)
+        update = f"SET {listed}, advisor_id = :advisor REMOVE {keys.GSI1_PK}, {keys.GSI1_SK}"
+    return {
+        "Update": {
+            "Key": to_wire(keys.client_profile(client.client_id)),
+            "UpdateExpression": update,
+            **condition("revision = :revision", **values),
+        }
+    }
+
+
+def mark_name_entries(client: ClientProfile, advisor_id: str | None) -> list[tuple[str, Action]]:
+    """The copy of the client's advisor on its name entries, which exist once its profile was
+    stored with them (an earlier release stored none: nothing to mark)."""
+    if not client.named:
+        return []
+    update = "SET advisor_id = :advisor" if advisor_id else "REMOVE advisor_id"
+    values = {"advisor": advisor_id} if advisor_id else {}
+    return [
+        (
+            f"name_{part.lower()}",
+            {
+                "Update": {
+                    "Key": to_wire(keys.name_entry(client.client_id, part)),
+                    "UpdateExpression": update,
+                    **condition(PRESENT, **values),
+                }
+            },
+        )
+        for part in (keys.FIRST, keys.LAST)
+    ]
 
 
 def _take_seat(advisor: Advisor, client: ClientProfile, fills_up: bool) -> Action:

@@ -1,15 +1,15 @@
 """The book as people read it: an advisor's clients, one client, a client's history."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from advisor_book import keys
 from advisor_book.assignments import state_tag
 from advisor_book.cursors import Page, PageKey
-from advisor_book.models import Account, AssignmentEvent, Client, ClientSummary
-from advisor_book.store.core import IN_PARTITION, Table, from_wire
+from advisor_book.models import Account, AssignmentEvent, Client, ClientSummary, FoundClient
+from advisor_book.store.core import FILTERED_READ_BUDGET, IN_PARTITION, Table, from_wire
 from advisor_book.store.items import assignment_of, client_summary_of
 
 
@@ -32,6 +32,24 @@ def read_accounts(stored: str | list[dict[str, Any]]) -> list[Account]:
     return [Account.model_validate(record) for record in records]
 
 
+# A client whose first or last name starts with :name (a normal form, as the copies hold).
+_NAMED = "(begins_with(first_name_key, :name) OR begins_with(last_name_key, :name))"
+_GSI1_PAGE_KEY = [keys.PK, keys.SK, keys.GSI1_PK, keys.GSI1_SK]
+_GSI2_PAGE_KEY = [keys.PK, keys.SK, keys.GSI2_PK, keys.GSI2_SK]
+
+
+def _found(item: dict[str, Any], advisor_id: str | None = None) -> FoundClient:
+    """A client as a search lists it, from its profile, a name entry or (with the advisor
+    whose partition holds it) a membership copy."""
+    return FoundClient(
+        client_id=item["client_id"],
+        first_name=item["first_name"],
+        last_name=item["last_name"],
+        advisor_id=advisor_id or item.get("advisor_id"),
+        total_value=item["total_value"],
+    )
+
+
 class BookStore:
     def __init__(self, table: Table) -> None:
         self._table = table
@@ -40,15 +58,94 @@ class BookStore:
         self, advisor_id: str, *, limit: int, start: PageKey | None
     ) -> Page[ClientSummary] | None:
         """GET /advisors/{id}/clients: one strongly consistent Query of the advisor's
-        partition, clients in id order with the totals copied under the advisor.
-
-        The profile sorts first, so the first page also proves the advisor exists (None if
-        not): that page is read one item longer, and the profile dropped from it."""
+        partition, clients in id order with the totals copied under the advisor (None: no
+        such advisor)."""
         request: dict[str, Any] = {
             "KeyConditionExpression": IN_PARTITION,
             "ExpressionAttributeValues": {":pk": {"S": keys.advisor_pk(advisor_id)}},
             "ConsistentRead": True,
         }
+        return self._book_page(request, limit, start, client_summary_of)
+
+    def found_clients_of(
+        self, advisor_id: str, *, name: str | None, limit: int, start: PageKey | None
+    ) -> Page[FoundClient] | None:
+        """GET /clients?advisor_id=: one strongly consistent Query of the advisor's partition
+        as `clients_of` reads it; with `name` (a normal form), only the copies whose first or
+        last name starts with it: a filter, so that Query reads up to FILTERED_READ_BUDGET
+        copies to fill the page."""
+        request: dict[str, Any] = {
+            "KeyConditionExpression": IN_PARTITION,
+            "ExpressionAttributeValues": {":pk": {"S": keys.advisor_pk(advisor_id)}},
+            "ConsistentRead": True,
+        }
+        if name is not None:
+            request["FilterExpression"] = f"{keys.SK} = :profile OR {_NAMED}"
+            request["ExpressionAttributeValues"].update(
+                {":profile": {"S": keys.PROFILE}, ":name": {"S": name}}
+            )
+            request["Limit"] = max(limit + 2, FILTERED_READ_BUDGET)
+        return self._book_page(request, limit, start, lambda item: _found(item, advisor_id))
+
+    def unassigned_clients(
+        self, *, name: str | None, limit: int, start: PageKey | None
+    ) -> Page[FoundClient]:
+        """GET /clients?unassigned=true: one Query of GSI1's sparse UNASSIGNED partition (the
+        profiles of clients without an advisor), in client id order; with `name`, a filter
+        on the names' normal forms that reads up to FILTERED_READ_BUDGET profiles."""
+        request: dict[str, Any] = {
+            "IndexName": keys.GSI1,
+            "KeyConditionExpression": f"{keys.GSI1_PK} = :unassigned",
+            "ExpressionAttributeValues": {":unassigned": {"S": keys.UNASSIGNED}},
+        }
+        if name is not None:
+            request["FilterExpression"] = _NAMED
+            request["ExpressionAttributeValues"][":name"] = {"S": name}
+            request["Limit"] = max(limit + 1, FILTERED_READ_BUDGET)
+        return self._table.page(request, limit, _GSI1_PAGE_KEY, _found, start)
+
+    def clients_named(self, name: str, *, limit: int, start: PageKey | None) -> Page[FoundClient]:
+        """GET /clients?name=: one Query of GSI1's name bucket of the prefix's first character,
+        the name entries whose name's normal form starts with `name`, by name then client id.
+        A client whose first and last names both start with it is listed once, by its first
+        name: its last-name entry is filtered out."""
+        request: dict[str, Any] = {
+            "IndexName": keys.GSI1,
+            "KeyConditionExpression": (
+                f"{keys.GSI1_PK} = :bucket AND begins_with({keys.GSI1_SK}, :name)"
+            ),
+            "FilterExpression": (
+                f"begins_with(name_key, :name) AND "
+                f"({keys.SK} = :first OR NOT begins_with(first_name_key, :name))"
+            ),
+            "ExpressionAttributeValues": {
+                ":bucket": {"S": keys.name_bucket(name)},
+                ":name": {"S": name},
+                ":first": {"S": keys.name_entry("", keys.FIRST)[keys.SK]},
+            },
+        }
+        return self._table.page(request, limit, _GSI1_PAGE_KEY, _found, start)
+
+    def all_clients(self, *, limit: int, start: PageKey | None) -> Page[FoundClient]:
+        """GET /clients: one Query of GSI2's CLIENTS partition, every client profile in
+        client id order."""
+        request: dict[str, Any] = {
+            "IndexName": keys.GSI2,
+            "KeyConditionExpression": f"{keys.GSI2_PK} = :all",
+            "ExpressionAttributeValues": {":all": {"S": keys.ALL_CLIENTS}},
+        }
+        return self._table.page(request, limit, _GSI2_PAGE_KEY, _found, start)
+
+    def _book_page[T](
+        self,
+        request: dict[str, Any],
+        limit: int,
+        start: PageKey | None,
+        convert: Callable[[dict[str, Any]], T],
+    ) -> Page[T] | None:
+        """A page of an advisor's partition, its clients in id order. The profile sorts first,
+        so the first page also proves the advisor exists (None if not): that page is read one
+        item longer, and the profile dropped from it."""
         first = start is None
         page = self._table.page(request, limit + first, [keys.PK, keys.SK], dict, start)
         items = page.items
@@ -56,7 +153,7 @@ class BookStore:
             if not items or items[0][keys.SK] != keys.PROFILE:
                 return None
             items = items[1:]
-        return Page([client_summary_of(item) for item in items], page.next_key)
+        return Page([convert(item) for item in items], page.next_key)
 
     def client(self, client_id: str) -> Client | None:
         """GET /clients/{id}: one consistent Query of the client's singletons: the profile

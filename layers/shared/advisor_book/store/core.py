@@ -30,6 +30,8 @@ ABSENT = f"attribute_not_exists({keys.PK})"  # the condition that an item does n
 PRESENT = f"attribute_exists({keys.PK})"
 IN_PARTITION = f"{keys.PK} = :pk"  # the key condition of a Query of one partition
 
+# How many items a filtered Query reads to fill a page in one request.
+FILTERED_READ_BUDGET = 500
 BATCH_WRITE_LIMIT = 25  # DynamoDB's own, enforced here even where an emulator accepts more
 BATCH_GET_LIMIT = 100
 MAX_BATCH_ATTEMPTS = 8

@@ -5,10 +5,8 @@ from typing import Any
 from advisor_book import keys
 from advisor_book.cursors import Page, PageKey
 from advisor_book.models import Advisor
-from advisor_book.store.core import Table
+from advisor_book.store.core import FILTERED_READ_BUDGET, Table
 from advisor_book.store.items import advisor_of
-
-FILTERED_READ_BUDGET = 500
 
 
 class DirectoryStore:

@@ -5,12 +5,18 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from advisor_book import keys
-from advisor_book.ingest.records import ClientWrite, CopyState
+from advisor_book.ingest.records import AdvisorCopies, ClientWrite, CopyState, StoredClient
 from advisor_book.models import Advisor, ClientProfile
-from advisor_book.store.assignment import check_profile, credit_fields
+from advisor_book.store.assignment import (
+    assignment_as_read,
+    check_profile,
+    credit_fields,
+    mark_name_entries,
+    mark_profile,
+)
 from advisor_book.store.book import accounts_document
 from advisor_book.store.core import ABSENT, PRESENT, Action, Table, condition, pick, to_wire
-from advisor_book.store.items import advisor_of, profile_of
+from advisor_book.store.items import advisor_of, assignment_of, profile_of
 
 
 class IngestStore:
@@ -46,33 +52,60 @@ class IngestStore:
         )
         return self._table.put(item, guard)
 
-    def client_revisions(self, client_ids: Iterable[str]) -> dict[str, str]:
-        """The stored revision of each client that exists: BatchGetItem, 100 keys a request."""
+    def stored_clients(self, client_ids: Iterable[str]) -> dict[str, StoredClient]:
+        """The revision and advisor copy of each client that exists: BatchGetItem, 100 keys a
+        request."""
         wanted = [keys.client_profile(c) for c in client_ids]
-        projection = "client_id, revision"
+        projection = "client_id, revision, advisor_id"
         return {
-            item["client_id"]: item["revision"]
+            item["client_id"]: StoredClient(item["revision"], item.get("advisor_id"))
             for item in self._table.batch_get(wanted, projection=projection)
         }
 
     def put_clients(self, writes: Sequence[ClientWrite]) -> None:
-        """Client profiles in BatchWriteItem batches of 25. A profile never holds the
-        assignment, so a blind put cannot undo one."""
+        """Client profiles, with their name entries, in BatchWriteItem batches of 25; the name
+        entries first, so a profile stored in this form always has them. A profile never holds
+        the assignment, only a copy of its advisor that the writer corrects afterwards where
+        it changed meanwhile (`writer.copy_advisors`), so a blind put cannot undo one."""
         self._table.batch_write(
-            [
-                {
-                    **keys.client_profile(write.profile.client_id),
-                    **write.profile.copy(),
-                    "accounts": accounts_document(write.accounts),
-                }
-                for write in writes
-            ]
+            [_name_entry(write, part) for write in writes for part in (keys.FIRST, keys.LAST)]
         )
+        self._table.batch_write([_profile(write) for write in writes])
 
     def assigned_advisors(self, client_ids: Sequence[str]) -> dict[str, str]:
         """The advisor of each of these clients that has one: BatchGetItem of assignments."""
         found = self._table.batch_get([keys.client_assignment(c) for c in client_ids])
         return {a["client_id"]: a["advisor_id"] for a in found if a.get("advisor_id")}
+
+    def advisor_copies(self, client_id: str) -> AdvisorCopies:
+        """One consistent BatchGetItem: the client's profile and its assignment."""
+        profile_key, assignment_key = (
+            keys.client_profile(client_id),
+            keys.client_assignment(client_id),
+        )
+        found = self._table.found([profile_key, assignment_key])
+        profile, assignment = pick(found, profile_key), pick(found, assignment_key)
+        return AdvisorCopies(
+            profile=profile_of(profile) if profile else None,
+            advisor_id=profile.get("advisor_id") if profile else None,
+            assignment=assignment_of(assignment) if assignment else None,
+        )
+
+    def copy_advisor(self, state: AdvisorCopies) -> None:
+        """One TransactWriteItems: the profile and the name entries of the client given the
+        advisor its assignment names, if the assignment and the profile are still those read.
+        StaleReadError when either changed."""
+        assert state.profile is not None
+        assignment = state.assignment
+        advisor_id = assignment.advisor_id if assignment else None
+        check = {"Key": to_wire(keys.client_assignment(state.profile.client_id))}
+        self._table.transact(
+            [
+                ("assignment", {"ConditionCheck": {**check, **assignment_as_read(assignment)}}),
+                ("client", mark_profile(state.profile, advisor_id)),
+                *mark_name_entries(state.profile, advisor_id),
+            ]
+        )
 
     def copy_state(self, client_id: str, advisor_id: str) -> CopyState:
         """One consistent BatchGetItem: the client's profile, its advisor as its assignment
@@ -104,6 +137,36 @@ class IngestStore:
                 ("client", check_profile(profile)),
             ]
         )
+
+
+def _profile(write: ClientWrite) -> dict[str, object]:
+    """A client's profile as the ingest writes it: with the copy of its advisor, and in the
+    client directory and, without an advisor, in the unassigned index."""
+    client_id = write.profile.client_id
+    return {
+        **keys.client_profile(client_id),
+        **keys.client_directory_index(client_id),
+        **({} if write.advisor_id else keys.unassigned_index(client_id)),
+        **write.profile.copy(),
+        "advisor_id": write.advisor_id,
+        "accounts": accounts_document(write.accounts),
+    }
+
+
+def _name_entry(write: ClientWrite, part: str) -> dict[str, object]:
+    """A client's entry in the name index by its first or last name: what a listing shows of
+    it, and the normal form of its name (`name_key`) and of both names, which a search
+    compares."""
+    profile = write.profile
+    copy = profile.copy()
+    name_key = str(copy["first_name_key" if part == keys.FIRST else "last_name_key"])
+    return {
+        **keys.name_entry(profile.client_id, part),
+        **keys.name_index(name_key, profile.client_id),
+        **{k: v for k, v in copy.items() if k != "account_count"},
+        "name_key": name_key,
+        "advisor_id": write.advisor_id,
+    }
 
 
 def _replace_copy(advisor_id: str, profile: ClientProfile, copy: ClientProfile) -> Action:

@@ -29,6 +29,7 @@ def profile_of(item: Item) -> ClientProfile:
         total_value=item["total_value"],
         account_count=int(item["account_count"]),
         revision=item["revision"],
+        named="first_name_key" in item,
     )
 
 

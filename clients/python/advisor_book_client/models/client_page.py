@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.found_client import FoundClient
+
+
+
+
+
+T = TypeVar("T", bound="ClientPage")
+
+
+
+@_attrs_define
+class ClientPage:
+    """ 
+        Attributes:
+            items (list[FoundClient]):
+            next_token (None | str): Pass back as next_token for the next page. A page may hold fewer clients than the limit
+                (even none) and still have a next one.
+     """
+
+    items: list[FoundClient]
+    next_token: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.found_client import FoundClient # noqa: PLC0415
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+
+
+        next_token: None | str
+        next_token = self.next_token
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "items": items,
+            "next_token": next_token,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.found_client import FoundClient # noqa: PLC0415
+        d = dict(src_dict)
+        items = []
+        _items = d.pop("items")
+        for items_item_data in (_items):
+            items_item = FoundClient.from_dict(items_item_data)
+
+
+
+            items.append(items_item)
+
+
+        def _parse_next_token(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        next_token = _parse_next_token(d.pop("next_token"))
+
+
+        client_page = cls(
+            items=items,
+            next_token=next_token,
+        )
+
+
+        client_page.additional_properties = d
+        return client_page
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
