@@ -7,8 +7,10 @@ function's handler in a process of its own, so each peak RSS is that file's alon
 runs in another process (its storage does not count) and is reset between files.
 
 With --baseline, each file is also imported by a plain loop over the same emulator, reset first:
-the object read from S3, parsed whole with json.load(parse_float=Decimal), and each advisor and
-each client put as one item with PutItem, one request after the other.
+the object read from S3, parsed whole with json.load(parse_float=Decimal), and each advisor put
+as one item with PutItem, one request after the other; each client as the three items the table
+keeps of every client (its profile and its two entries in the name index), three PutItems. The
+comparison is of the same writes, made in batches or one at a time.
 """
 
 import argparse
@@ -79,9 +81,13 @@ def run_one(url: str, refs: dict[str, str], key: str, version_id: str | None) ->
 
 
 def run_baseline(url: str, refs: dict[str, str], key: str) -> dict[str, Any]:
-    """In this process: the plain import, one PutItem per advisor and per client, in order."""
+    """In this process: the plain import, one PutItem per item, in order."""
+    sys.path.insert(0, str(ROOT / "layers" / "shared"))
     use_emulator(url)
     import boto3
+
+    from advisor_book import keys
+    from advisor_book.names import normalized
 
     started = time.perf_counter()
     body = boto3.client("s3").get_object(Bucket=BUCKET, Key=key)["Body"]
@@ -92,7 +98,15 @@ def run_baseline(url: str, refs: dict[str, str], key: str) -> dict[str, Any]:
         table.put_item(Item={"PK": f"ADVISOR#{advisor['id']}", "SK": "#PROFILE", **advisor})
         records += 1
     for client in document["clients"]:
-        table.put_item(Item={"PK": f"CLIENT#{client['id']}", "SK": "#PROFILE", **client})
+        table.put_item(Item={**keys.client_profile(client["id"]), **client})
+        for part, name in ((keys.FIRST, client["first_name"]), (keys.LAST, client["last_name"])):
+            entry = {
+                **keys.name_entry(client["id"], part),
+                **keys.name_index(normalized(name), client["id"]),
+                "first_name": client["first_name"],
+                "last_name": client["last_name"],
+            }
+            table.put_item(Item=entry)
         records += 1
     seconds = time.perf_counter() - started
     return {
