@@ -163,19 +163,12 @@ def import_seed(functions: Functions, seed: Path) -> str:
     return import_id
 
 
-def count_requests(api: Api, counter: RequestCounter, client_ids: list[str]) -> dict[str, Any]:
-    """DynamoDB requests of one call of each kind, in the uncontended case."""
-    available = api.call("GET", "/advisors", query={"limit": "100"})["items"]
-    first, second = available[0]["advisor_id"], available[1]["advisor_id"]
-    members, mover = client_ids[:3], client_ids[3]
-    member = api.call("GET", "/clients/{client_id}", client_id=members[0])
-    name_prefix = member["last_name"]  # finds that member (and any namesake) by its last name
-    for client_id in members:  # so that the advisor's client listing has more than one page
-        api.call(
-            "PUT", "/clients/{client_id}/advisor", body={"advisor_id": first}, client_id=client_id
-        )
-
-    calls: dict[str, Callable[[], Any]] = {
+def _calls(
+    api: Api, first: str, second: str, member_id: str, mover: str, name_prefix: str
+) -> dict[str, Callable[[], Any]]:
+    """One call of each kind, in the order they are counted: the reads, then `mover` assigned
+    to `first`, moved to `second` and unassigned."""
+    return {
         "list_advisors": lambda: api.call("GET", "/advisors", query={"limit": "5"}),
         "get_advisor": lambda: api.call("GET", "/advisors/{advisor_id}", advisor_id=first),
         "list_advisor_clients": lambda: api.call(
@@ -191,7 +184,7 @@ def count_requests(api: Api, counter: RequestCounter, client_ids: list[str]) -> 
         "find_advisor_clients_by_name": lambda: api.call(
             "GET", "/clients", query={"advisor_id": first, "name": name_prefix, "limit": "2"}
         ),
-        "get_client": lambda: api.call("GET", "/clients/{client_id}", client_id=members[0]),
+        "get_client": lambda: api.call("GET", "/clients/{client_id}", client_id=member_id),
         "suggest_advisors": lambda: api.call(
             "GET",
             "/clients/{client_id}/advisor-suggestions",
@@ -208,9 +201,12 @@ def count_requests(api: Api, counter: RequestCounter, client_ids: list[str]) -> 
             "DELETE", "/clients/{client_id}/advisor", expect=204, client_id=mover
         ),
     }
-    counts: dict[str, int] = {}
-    operations: dict[str, dict[str, int]] = {}
-    checks: dict[str, Callable[[Any], bool]] = {
+
+
+def _checks(first: str) -> dict[str, Callable[[Any], bool]]:
+    """What a call must answer for its count to be the case it names: a page with a next
+    page, a ranking of five, an assignment that did (or did not) replace `first`."""
+    return {
         "list_advisors": lambda page: len(page["items"]) == 5 and page["next_token"] is not None,
         "list_advisor_clients": lambda page: (
             len(page["items"]) == 2 and page["next_token"] is not None
@@ -224,7 +220,24 @@ def count_requests(api: Api, counter: RequestCounter, client_ids: list[str]) -> 
         "assign": lambda body: body["previous_advisor_id"] is None,
         "reassign": lambda body: body["previous_advisor_id"] == first,
     }
-    for name, call in calls.items():
+
+
+def count_requests(api: Api, counter: RequestCounter, client_ids: list[str]) -> dict[str, Any]:
+    """DynamoDB requests of one call of each kind, in the uncontended case."""
+    available = api.call("GET", "/advisors", query={"limit": "100"})["items"]
+    first, second = available[0]["advisor_id"], available[1]["advisor_id"]
+    members, mover = client_ids[:3], client_ids[3]
+    member = api.call("GET", "/clients/{client_id}", client_id=members[0])
+    name_prefix = member["last_name"]  # finds that member (and any namesake) by its last name
+    for client_id in members:  # so that the advisor's client listing has more than one page
+        api.call(
+            "PUT", "/clients/{client_id}/advisor", body={"advisor_id": first}, client_id=client_id
+        )
+
+    checks = _checks(first)
+    counts: dict[str, int] = {}
+    operations: dict[str, dict[str, int]] = {}
+    for name, call in _calls(api, first, second, members[0], mover, name_prefix).items():
         with counter.counting() as seen:
             result = call()
         if name in checks and not checks[name](result):

@@ -1,7 +1,8 @@
 """Reads template.yaml, the one definition of the table, the bucket and the functions.
 
 Tests and the local stack build their resources and find their handlers from here, so there
-is no second copy of the schema to drift.
+is no second copy of the schema to drift. What API Gateway does on its own (its responses,
+throttling and compression) is read by local.harness.api_settings.
 """
 
 import re
@@ -155,7 +156,8 @@ def _async_failures(properties: dict[str, Any]) -> AsyncFailures:
     return AsyncFailures(retries=int(config.get("MaximumRetryAttempts", 2)), on_failure=destination)
 
 
-def _api() -> dict[str, Any]:
+def api_properties() -> dict[str, Any]:
+    """The properties of the template's one REST API (AWS::Serverless::Api)."""
     (api,) = resources_of_type("AWS::Serverless::Api").values()
     properties: dict[str, Any] = api["Properties"]
     return properties
@@ -164,7 +166,8 @@ def _api() -> dict[str, Any]:
 def _route_authorizer(event: dict[str, Any]) -> str | None:
     """The route's authorizer: its own Auth.Authorizer, else the API's DefaultAuthorizer; NONE
     makes it public."""
-    name = event.get("Auth", {}).get("Authorizer", _api().get("Auth", {}).get("DefaultAuthorizer"))
+    default = api_properties().get("Auth", {}).get("DefaultAuthorizer")
+    name = event.get("Auth", {}).get("Authorizer", default)
     if name is None or name == "NONE":
         return None
     authorizer(name)  # one the local gateway can run, or a clear error now
@@ -183,7 +186,7 @@ class Authorizer:
 
 
 def authorizer(name: str) -> Authorizer:
-    declared = _api().get("Auth", {}).get("Authorizers", {}).get(name)
+    declared = api_properties().get("Auth", {}).get("Authorizers", {}).get(name)
     if declared is None or "FunctionArn" not in declared:
         raise ValueError(f"the API has no Lambda authorizer {name}")
     if declared.get("FunctionPayloadType", "TOKEN") != "TOKEN":
@@ -199,7 +202,8 @@ def authorizer(name: str) -> Authorizer:
 
 def authorizers() -> dict[str, Authorizer]:
     """Every Lambda authorizer of the API, by name."""
-    return {name: authorizer(name) for name in _api().get("Auth", {}).get("Authorizers", {})}
+    declared = api_properties().get("Auth", {}).get("Authorizers", {})
+    return {name: authorizer(name) for name in declared}
 
 
 def functions() -> dict[str, Function]:
@@ -250,29 +254,6 @@ def parameter_default(name: str) -> str:
     return str(load()["Parameters"][name]["Default"])
 
 
-@dataclass(frozen=True)
-class GatewayResponse:
-    status: int
-    body: str
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-# API Gateway's own answers, before the template customizes them.
-_DEFAULT_RESPONSES = {
-    "MISSING_AUTHENTICATION_TOKEN": GatewayResponse(
-        403, '{"message": "Missing Authentication Token"}'
-    ),
-    "UNAUTHORIZED": GatewayResponse(401, '{"message": "Unauthorized"}'),
-    "ACCESS_DENIED": GatewayResponse(
-        403, '{"message": "User is not authorized to access this resource"}'
-    ),
-    "AUTHORIZER_FAILURE": GatewayResponse(500, '{"message": null}'),
-    "REQUEST_TOO_LARGE": GatewayResponse(413, '{"message": "Request Too Long"}'),
-    "THROTTLED": GatewayResponse(429, '{"message": "Too Many Requests"}'),
-    "INTEGRATION_FAILURE": GatewayResponse(502, '{"message": "Internal server error"}'),
-}
-
-
 def condition(name: str, refs: Mapping[str, str]) -> bool:
     """The value of one of the template's conditions, with its parameters' values in `refs`
     (their defaults otherwise)."""
@@ -298,65 +279,6 @@ def condition(name: str, refs: Mapping[str, str]) -> bool:
         raise ValueError(f"cannot evaluate {node!r} locally")
 
     return bool(evaluate(load()["Conditions"][name]))
-
-
-def _header_value(value: Any, refs: Mapping[str, str]) -> str | None:
-    """A gateway response header's static value ('...'), None when an Fn::If leaves it out."""
-    if isinstance(value, dict) and "Fn::If" in value:
-        name, when_true, when_false = value["Fn::If"]
-        return _header_value(when_true if condition(name, refs) else when_false, refs)
-    if value == {"Ref": "AWS::NoValue"}:
-        return None
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == "'":
-        return value[1:-1]
-    raise ValueError(f"a gateway response header that is not a static value: {value!r}")
-
-
-def gateway_response(kind: str, refs: Mapping[str, str] | None = None) -> GatewayResponse:
-    """What API Gateway answers itself, as the template customizes it: MISSING_AUTHENTICATION_TOKEN
-    for a path or method no route declares, UNAUTHORIZED for a missing or invalid token,
-    ACCESS_DENIED for a token whose authorizer's policy denies the method, AUTHORIZER_FAILURE
-    for an authorizer that failed,
-    REQUEST_TOO_LARGE for a request over its size limits, THROTTLED over the stage's rate,
-    INTEGRATION_FAILURE for a function that crashed; with its headers, the template's
-    parameters given their values in `refs`."""
-    default = _DEFAULT_RESPONSES[kind]
-    responses = _api().get("GatewayResponses", {})
-    fallback = "DEFAULT_5XX" if default.status >= 500 else "DEFAULT_4XX"
-    response = responses.get(kind) or responses.get(fallback, {})
-    declared = response.get("ResponseParameters", {}).get("Headers", {})
-    headers = ((name, _header_value(value, refs or {})) for name, value in declared.items())
-    return GatewayResponse(
-        status=int(response.get("StatusCode", default.status)),
-        body=response.get("ResponseTemplates", {}).get("application/json", default.body),
-        headers=tuple((name, value) for name, value in headers if value is not None),
-    )
-
-
-@dataclass(frozen=True)
-class Throttle:
-    """A stage's throttling: `rate` requests a second on average, bursts of up to `burst`."""
-
-    rate: float
-    burst: int
-
-
-def stage_throttle() -> Throttle | None:
-    """The API's throttling for every method of every resource (MethodSettings "/*" "*")."""
-    for setting in _api().get("MethodSettings", []):
-        every = setting.get("ResourcePath") == "/*" and setting.get("HttpMethod") == "*"
-        if every and "ThrottlingRateLimit" in setting:
-            return Throttle(
-                rate=float(setting["ThrottlingRateLimit"]),
-                burst=int(setting["ThrottlingBurstLimit"]),
-            )
-    return None
-
-
-def minimum_compression_size() -> int | None:
-    """The smallest body the API compresses for a caller that accepts gzip (None: never)."""
-    size = _api().get("MinimumCompressionSize")
-    return None if size is None else int(size)
 
 
 @dataclass(frozen=True)

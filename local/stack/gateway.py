@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from local.harness import template
+from local.harness import api_settings, template
 from local.harness.events import api_event, method_arn, request_authorizer
 from local.stack.cognito import TokenEndpoint
 from local.stack.instances import FunctionPool, InvocationError
@@ -72,7 +72,7 @@ class TokenBucket:
     """API Gateway's throttling of a stage: `burst` requests at once, refilled at `rate` a
     second."""
 
-    def __init__(self, throttle: template.Throttle, clock: Callable[[], float]) -> None:
+    def __init__(self, throttle: api_settings.Throttle, clock: Callable[[], float]) -> None:
         self._throttle = throttle
         self._clock = clock
         self._tokens = float(throttle.burst)
@@ -192,9 +192,9 @@ class LocalApiGateway:
         self._authorizers = Authorizers(pools, stage, clock)
         self._token_endpoint = token_endpoint
         self._refs = refs or {}
-        throttle = template.stage_throttle()
+        throttle = api_settings.stage_throttle()
         self._bucket = TokenBucket(throttle, clock) if throttle is not None else None
-        self._compress_from = template.minimum_compression_size()
+        self._compress_from = api_settings.minimum_compression_size()
         # As in API Gateway, a literal segment wins over a path parameter.
         # and a declared method wins over ANY on the same resource.
         self._routes = sorted(
@@ -204,7 +204,7 @@ class LocalApiGateway:
 
     def answer(self, kind: str) -> GatewayResult:
         """One of the template's gateway responses, as API Gateway would send it."""
-        response = template.gateway_response(kind, self._refs)
+        response = api_settings.gateway_response(kind, self._refs)
         body = response.body.replace("$context.requestId", str(uuid.uuid4()))
         headers = [("Content-Type", "application/json"), *response.headers]
         return GatewayResult(status=response.status, headers=headers, body=body.encode())

@@ -178,15 +178,43 @@ ready: Ctrl-C to stop
 """
 
 
-def main() -> int:
-    settings = StackSettings()
+def _busy_port(settings: StackSettings) -> str | None:
+    """Why the stack cannot start on its ports (one is taken), or None: said before anything
+    starts, so nothing is left half running."""
     for name, port in (
         ("LOCAL_AWS_PORT", settings.aws_port),
         ("LOCAL_API_PORT", settings.api_port),
     ):
         if not _port_is_free(port):
-            print(f"error: port {port} is in use; set {name} to another port", file=sys.stderr)
-            return 1
+            return f"port {port} is in use; set {name} to another port"
+    return None
+
+
+def _stop(
+    server: LocalApiServer | None,
+    drains: list[QueueDrain],
+    pools: dict[str, FunctionPool],
+    emulator: Emulator,
+) -> None:
+    """Stop in the reverse order of the start: no new request, then no new trigger, then the
+    functions, then the emulator they talk to."""
+    if server is not None:
+        server.stop()
+    for drain in drains:
+        drain.stop()
+    for drain in drains:
+        drain.join(timeout=5)
+    for pool in pools.values():
+        pool.stop()
+    emulator.stop()
+
+
+def main() -> int:
+    settings = StackSettings()
+    busy = _busy_port(settings)
+    if busy is not None:
+        print(f"error: {busy}", file=sys.stderr)
+        return 1
     sys.path.insert(0, str(template.ROOT / "layers" / "shared"))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the emulator's access log
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # busy moments are expected
@@ -229,14 +257,6 @@ def main() -> int:
                 pass
     finally:
         print("stopping...", flush=True)
-        if server is not None:
-            server.stop()
-        for drain in drains:
-            drain.stop()
-        for drain in drains:
-            drain.join(timeout=5)
-        for pool in pools.values():
-            pool.stop()
-        emulator.stop()
+        _stop(server, drains, pools, emulator)
     print("stopped", flush=True)
     return 0

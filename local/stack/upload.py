@@ -203,7 +203,7 @@ def follow(
         display.close()
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Upload a seed file to a stack's seed bucket and follow its import.",
         epilog="Exit status: 0 SUCCEEDED or PARTIAL; 1 FAILED, or the upload failed; "
@@ -223,6 +223,48 @@ def main(argv: list[str] | None = None) -> int:
         default=3600,
         help="seconds to follow the import before giving up on watching it (default 3600)",
     )
+    return parser
+
+
+def _follow_import(target: Target, key: str, import_id: str, timeout: float) -> int:
+    """Watch the uploaded file's import to its end and say how it ended, as the exit status
+    the module's docstring lists."""
+    from advisor_book.store.core import Table
+    from advisor_book.store.imports import ImportStore
+
+    imports = ImportStore(Table(target.client("dynamodb"), target.table))
+    display = Display(sys.stdout) if sys.stdout.isatty() else Lines(sys.stdout)
+    try:
+        finished = follow(lambda: imports.get(import_id), display, timeout=timeout)
+    except KeyboardInterrupt:
+        print(f"stopped watching; the import goes on: {import_id}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (ClientError, BotoCoreError) as error:
+        print(
+            f"error: cannot read import {import_id} from the table {target.table}: {error}; "
+            f"the import goes on (GET /imports/{import_id} shows it)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+    if finished is None:
+        started = imports.get(import_id) is not None
+        print(
+            f"error: import {import_id} had not ended after {timeout:g} s; it goes on "
+            "without the watch (--timeout to wait longer)"
+            if started
+            else f"error: no import of s3://{target.bucket}/{key} started within "
+            f"{timeout:g} s: is {target.bucket} the seed bucket of {target.described}?",
+            file=sys.stderr,
+        )
+        return EXIT_TIMED_OUT
+
+    print(summary(finished), flush=True)
+    return EXIT_FAILED if finished.status == "FAILED" else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     if not args.file.is_file():
         parser.error(f"{args.file} is not a file")
@@ -233,8 +275,6 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(template.ROOT / "layers" / "shared"))
     from advisor_book.imports import import_id_for
-    from advisor_book.store.core import Table
-    from advisor_book.store.imports import ImportStore
 
     try:
         target = deployed_target(args.env, args.bucket) if args.env else local_target(args.bucket)
@@ -262,35 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         f"import {import_id}",
         flush=True,
     )
-    imports = ImportStore(Table(target.client("dynamodb"), target.table))
-    display = Display(sys.stdout) if sys.stdout.isatty() else Lines(sys.stdout)
-    try:
-        finished = follow(lambda: imports.get(import_id), display, timeout=args.timeout)
-    except KeyboardInterrupt:
-        print(f"stopped watching; the import goes on: {import_id}", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except (ClientError, BotoCoreError) as error:
-        print(
-            f"error: cannot read import {import_id} from the table {target.table}: {error}; "
-            f"the import goes on (GET /imports/{import_id} shows it)",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
-
-    if finished is None:
-        started = imports.get(import_id) is not None
-        print(
-            f"error: import {import_id} had not ended after {args.timeout:g} s; it goes on "
-            "without the watch (--timeout to wait longer)"
-            if started
-            else f"error: no import of s3://{target.bucket}/{key} started within "
-            f"{args.timeout:g} s: is {target.bucket} the seed bucket of {target.described}?",
-            file=sys.stderr,
-        )
-        return EXIT_TIMED_OUT
-
-    print(summary(finished), flush=True)
-    return EXIT_FAILED if finished.status == "FAILED" else 0
+    return _follow_import(target, key, import_id, args.timeout)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from advisor_book import auth
-from local.harness import template
+from local.harness import api_settings, template
 from local.harness.events import ADMIN_CLAIMS, api_event
 from local.tools import openapi
 
@@ -190,7 +190,7 @@ def test_the_integrators_client_gets_exactly_the_scopes_the_routes_name() -> Non
 
 
 def test_the_gateway_answers_missing_and_bad_tokens_with_the_error_body() -> None:
-    unauthorized = template.gateway_response("UNAUTHORIZED")
+    unauthorized = api_settings.gateway_response("UNAUTHORIZED")
 
     assert unauthorized.status == 401
     assert json.loads(unauthorized.body)["error"]["code"] == "unauthorized"
@@ -227,8 +227,8 @@ GATEWAY_RESPONSES = [
 
 @pytest.mark.parametrize("kind", GATEWAY_RESPONSES)
 def test_api_gateways_own_answers_are_readable_by_pages_only_when_cors_is_on(kind: str) -> None:
-    on = template.gateway_response(kind, {"CorsAllowedOrigins": "https://app.example.com"})
-    off = template.gateway_response(kind, {"CorsAllowedOrigins": ""})
+    on = api_settings.gateway_response(kind, {"CorsAllowedOrigins": "https://app.example.com"})
+    off = api_settings.gateway_response(kind, {"CorsAllowedOrigins": ""})
 
     assert dict(on.headers) == {"Access-Control-Allow-Origin": "*"}
     assert off.headers == ()
@@ -248,12 +248,12 @@ def test_every_gateway_response_of_the_template_carries_the_cors_header() -> Non
 
 
 def test_throttling_is_a_429_with_its_own_error_code() -> None:
-    throttled = template.gateway_response("THROTTLED")
+    throttled = api_settings.gateway_response("THROTTLED")
 
     assert throttled.status == 429
     assert json.loads(throttled.body)["error"]["code"] == "throttled"
-    assert template.stage_throttle() == template.Throttle(rate=100, burst=200)
+    assert api_settings.stage_throttle() == api_settings.Throttle(rate=100, burst=200)
 
 
 def test_bodies_of_a_kilobyte_or_more_are_compressed() -> None:
-    assert template.minimum_compression_size() == 1024
+    assert api_settings.minimum_compression_size() == 1024

@@ -3,7 +3,7 @@ and burst, and the CORS header of every gateway response."""
 
 import json
 
-from local.harness import template
+from local.harness import api_settings
 from local.stack.gateway import LocalApiGateway
 
 ALLOWED = {"CorsAllowedOrigins": "http://localhost:*"}
@@ -27,7 +27,7 @@ def unrouted(gateway: LocalApiGateway) -> int:
 def test_requests_beyond_the_stages_burst_are_throttled_until_its_rate_refills() -> None:
     clock = Clock()
     gateway = LocalApiGateway({}, "dev", ALLOWED, clock=clock)
-    throttle = template.stage_throttle()
+    throttle = api_settings.stage_throttle()
     assert throttle is not None
 
     burst = [unrouted(gateway) for _ in range(throttle.burst)]
