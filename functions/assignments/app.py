@@ -17,14 +17,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from advisor_book import assignments, config
 from advisor_book.assignments import Precondition
 from advisor_book.auth import ADMINS_ONLY, ASSIGN
+from advisor_book.conditional import ETAG_HEADER, IfMatch, etag, if_match_tags
 from advisor_book.http import (
-    ETAG_HEADER,
     ClientId,
-    IfMatch,
     create_app,
     documented,
-    etag,
-    if_match_tags,
     resolve,
 )
 from advisor_book.models import AssignAdvisorRequest, Assignment

@@ -17,15 +17,14 @@ from pydantic import StringConstraints
 
 from advisor_book import clients, config, suggestions
 from advisor_book.auth import ADMINS_ONLY, ADVISORS_TOO, READ
+from advisor_book.conditional import ETAG_HEADER, etag
 from advisor_book.http import (
-    ETAG_HEADER,
     ClientId,
     NextToken,
     PageLimit,
     caller,
     create_app,
     documented,
-    etag,
     resolve,
 )
 from advisor_book.models import (

@@ -7,7 +7,6 @@ unknown routes as 404, and anything unexpected as a 500 that names the request i
 internal.
 """
 
-import re
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Annotated, Any, TypeVar
@@ -16,13 +15,12 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import (
     OpenAPIResponse,
     OpenAPIResponseHeader,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import WithJsonSchema
 
 from advisor_book import admission, auth, cors
 from advisor_book.errors import (
@@ -77,53 +75,6 @@ PageLimit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.
 NextToken = Annotated[
     str | None, Query(max_length=2048, description="The next_token of the previous page.")
 ]
-
-
-# If-Match (RFC 9110): "*" or a list of entity tags, compared strongly (a weak tag never
-# matches). The tags are those GET /clients/{client_id} answers in its ETag header; a value
-# that names none of them (malformed included) matches nothing.
-IfMatch = Annotated[
-    str | None,
-    # A header is absent or a string, never null: the document says so.
-    WithJsonSchema({"type": "string", "maxLength": 1024}),
-    Header(
-        alias="If-Match",
-        max_length=1024,
-        description="Change only if the client's assignment is still in this state: the ETag "
-        "of GET /clients/{client_id} (several, comma-separated: any of them), or * for any "
-        "client that has an advisor. Otherwise a 412.",
-        examples=['"v1"'],
-    ),
-]
-ETAG_HEADER: dict[str, OpenAPIResponseHeader] = {
-    "ETag": {
-        "description": "The entity tag of the client's assignment state, for If-Match.",
-        "schema": {"type": "string"},
-    }
-}
-
-
-def etag(tag: str) -> str:
-    """A strong entity tag as the ETag header carries it."""
-    return f'"{tag}"'
-
-
-_ENTITY_TAG = r'(W/)?"([!#-~]*)"'  # etagc: any visible character but the double quote
-_TAG_LIST = re.compile(rf"{_ENTITY_TAG}(?:[ \t]*,[ \t]*{_ENTITY_TAG})*")
-
-
-def if_match_tags(header: str | None) -> tuple[frozenset[str] | None, bool]:
-    """The tags an If-Match header admits (None: no header, or "*") and whether it is "*".
-    Weak tags are left out (If-Match compares strongly), and a malformed value admits none."""
-    if header is None:
-        return None, False
-    value = header.strip()
-    if value == "*":
-        return None, True
-    if not _TAG_LIST.fullmatch(value):
-        return frozenset(), False
-    tags = re.findall(_ENTITY_TAG, value)
-    return frozenset(tag for weak, tag in tags if not weak), False
 
 
 _ERROR_DESCRIPTIONS = {
