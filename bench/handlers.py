@@ -28,6 +28,11 @@ BUCKET = "advisor-book-seed"
 REGION = "us-east-1"
 
 Call = Callable[[dict[str, Any]], dict[str, Any]]
+PREFERENCES = "/advisors/{advisor_id}/notification-preferences"
+PREFERENCES_BODY: dict[str, Any] = {
+    "email": "advisor@example.com",
+    "event_types": ["client.assigned"],
+}
 
 
 class RequestCounter:
@@ -185,6 +190,10 @@ def _calls(
             "GET", "/clients", query={"advisor_id": first, "name": name_prefix, "limit": "2"}
         ),
         "get_client": lambda: api.call("GET", "/clients/{client_id}", client_id=member_id),
+        "get_notification_preferences": lambda: api.call("GET", PREFERENCES, advisor_id=first),
+        "put_notification_preferences": lambda: api.call(
+            "PUT", PREFERENCES, body=PREFERENCES_BODY, advisor_id=first
+        ),
         "suggest_advisors": lambda: api.call(
             "GET",
             "/clients/{client_id}/advisor-suggestions",
@@ -217,6 +226,7 @@ def _checks(first: str) -> dict[str, Callable[[Any], bool]]:
         ),
         "find_clients_by_name": lambda page: len(page["items"]) >= 1,
         "suggest_advisors": lambda ranking: len(ranking["items"]) == 5,
+        "put_notification_preferences": lambda stored: stored["email"] is not None,
         "assign": lambda body: body["previous_advisor_id"] is None,
         "reassign": lambda body: body["previous_advisor_id"] == first,
     }
@@ -255,6 +265,10 @@ def _nothing(_: int) -> None:
     return None
 
 
+def _preferences_body(_: int) -> dict[str, Any]:
+    return PREFERENCES_BODY
+
+
 def measure_latency(
     api: Api, advisors: list[str], client_ids: list[str], import_id: str, calls: int
 ) -> dict[str, dict[str, float]]:
@@ -282,7 +296,9 @@ def measure_latency(
         expect = 204 if method == "DELETE" else 200
         body: Callable[[int], Any] = _nothing
         setup: Callable[[int], None] = _nothing
-        if method in ("PUT", "DELETE"):
+        if resource == PREFERENCES and method == "PUT":
+            body = _preferences_body
+        elif method in ("PUT", "DELETE"):
             parameters["client_id"] = mover
             body, setup = (alternate, _nothing) if method == "PUT" else (_nothing, assign_mover)
         samples: list[float] = []

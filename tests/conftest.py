@@ -24,6 +24,7 @@ from moto import mock_aws
 from moto.core.config import DefaultConfig
 from moto.core.models import MockAWS
 
+from advisor_book import config
 from advisor_book.import_reports import ImportStatus
 from advisor_book.ingest import importer
 from advisor_book.store.assignment import AssignmentStore
@@ -392,6 +393,22 @@ def functions(
 
 
 ROUTES = {(r.method, r.path): r.function for r in template.routes()}
+
+
+@contextmanager
+def dynamodb_requests() -> Iterator[list[str]]:
+    """The DynamoDB requests the functions' clients send while the block runs (clients built
+    inside it: a function's first call builds them)."""
+    sent: list[str] = []
+
+    def note(**event: Any) -> None:
+        sent.append(event["event_name"].split(".")[-1])
+
+    config.session().register("before-send.dynamodb", note)
+    try:
+        yield sent
+    finally:
+        config.session().unregister("before-send.dynamodb", note)
 
 
 @pytest.fixture

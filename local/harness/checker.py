@@ -19,7 +19,8 @@ What it checks, item by item and across items:
   (unless told a capacity may have been lowered below a book), and the availability index and
   directory entries say exactly what the profile does;
 - history: each client's changes form one chain from no advisor to its current advisor, each
-  later than the one before.
+  later than the one before;
+- notification preferences: each belongs to an advisor whose profile exists, and names it.
 """
 
 import argparse
@@ -60,6 +61,7 @@ class _Table:
     """The items of a table, sorted into the item types of keys.py."""
 
     advisors: dict[str, Item] = field(default_factory=dict)
+    preferences: dict[str, Item] = field(default_factory=dict)
     members: dict[str, dict[str, Item]] = field(default_factory=lambda: defaultdict(dict))
     clients: dict[str, Item] = field(default_factory=dict)
     assignments: dict[str, Item] = field(default_factory=dict)
@@ -72,6 +74,8 @@ class _Table:
         kind, _, owner = pk.partition("#")
         if kind == "ADVISOR" and sk == keys.PROFILE:
             self.advisors[owner] = item
+        elif kind == "ADVISOR" and sk == keys.NOTIFY:
+            self.preferences[owner] = item
         elif kind == "ADVISOR" and sk.startswith(keys.MEMBER_PREFIX):
             self.members[owner][sk.removeprefix(keys.MEMBER_PREFIX)] = item
         elif kind == "CLIENT" and sk == keys.PROFILE:
@@ -213,6 +217,15 @@ def _history_problems(table: _Table) -> Iterator[str]:
                 yield f"client {client_id}: history ends at {holder}, assigned to {current}"
 
 
+def _preference_problems(table: _Table) -> Iterator[str]:
+    for advisor_id, preferences in table.preferences.items():
+        if advisor_id not in table.advisors:
+            yield f"advisor {advisor_id}: notification preferences without an advisor profile"
+        named = preferences.get("advisor_id")
+        if named != advisor_id:
+            yield f"advisor {advisor_id}: notification preferences name advisor {named}"
+
+
 def check_table(
     db: "DynamoDBClient", table_name: str, *, strict_capacity: bool = True
 ) -> list[str]:
@@ -228,6 +241,7 @@ def check_table(
         *_membership_problems(table),
         *_advisor_problems(table, strict_capacity),
         *_history_problems(table),
+        *_preference_problems(table),
     ]
 
 

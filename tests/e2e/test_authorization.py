@@ -50,6 +50,18 @@ MATRIX: list[tuple[str, str, Any, tuple[int, int, int, int, int, int, int, int]]
     ("GET", "/advisors", None, (200, 200, 200, 401, 401, 200, 403, 403)),
     ("GET", "/advisors/adv-001", None, (200, 200, 200, 401, 401, 200, 403, 403)),
     ("GET", "/advisors/adv-001/clients", None, (200, 200, 404, 401, 401, 200, 403, 403)),
+    (
+        "GET",
+        "/advisors/adv-001/notification-preferences",
+        None,
+        (200, 200, 404, 401, 401, 403, 403, 403),
+    ),
+    (
+        "PUT",
+        "/advisors/adv-001/notification-preferences",
+        {"email": "adv-001@example.com", "event_types": ["client.assigned"]},
+        (200, 200, 404, 401, 401, 403, 403, 403),
+    ),
     ("GET", "/clients", None, (200, 200, 200, 401, 401, 200, 403, 403)),
     ("GET", "/clients?advisor_id=adv-001", None, (200, 200, 404, 401, 401, 200, 403, 403)),
     ("GET", "/clients?unassigned=true", None, (200, 403, 403, 401, 401, 200, 403, 403)),

@@ -42,6 +42,20 @@ MATRIX: list[tuple[str, str, dict[str, str], Any, tuple[int, int, int, int, int]
         None,
         (200, 200, 404, 401, 401),
     ),
+    (
+        "GET",
+        "/advisors/{advisor_id}/notification-preferences",
+        {"advisor_id": "adv-001"},
+        None,
+        (200, 200, 404, 401, 401),
+    ),
+    (
+        "PUT",
+        "/advisors/{advisor_id}/notification-preferences",
+        {"advisor_id": "adv-001"},
+        {"email": "adv-001@example.com", "event_types": ["client.assigned"]},
+        (200, 200, 404, 401, 401),
+    ),
     ("GET", "/clients", {}, None, (200, 200, 200, 401, 401)),
     ("GET", "/clients/{client_id}", {"client_id": "cli-0001"}, None, (200, 200, 404, 401, 401)),
     (
@@ -106,11 +120,14 @@ CASES = [
 ]
 
 
-# The one scope that lets a service call each route; with any other it gets 403.
-SERVICE_SCOPE = {
+# The one scope that lets a service call each route; with any other it gets 403. None: people
+# only, every service gets 403.
+SERVICE_SCOPE: dict[tuple[str, str], str | None] = {
     ("GET", "/advisors"): "read",
     ("GET", "/advisors/{advisor_id}"): "read",
     ("GET", "/advisors/{advisor_id}/clients"): "read",
+    ("GET", "/advisors/{advisor_id}/notification-preferences"): None,
+    ("PUT", "/advisors/{advisor_id}/notification-preferences"): None,
     ("GET", "/clients"): "read",
     ("GET", "/clients/{client_id}"): "read",
     ("GET", "/clients/{client_id}/assignments"): "read",
@@ -135,7 +152,9 @@ SERVICE_CASES = [
         scopes,
         statuses[0] if SERVICE_SCOPE[(method, resource)] in scopes else 403,
         id=f"{method} {resource} as {name}",
-        marks=[pytest.mark.writes] if method != "GET" and "assign" in scopes else [],
+        marks=[pytest.mark.writes]
+        if method != "GET" and SERVICE_SCOPE[(method, resource)] in scopes
+        else [],
     )
     for method, resource, params, body, statuses in MATRIX
     for name, scopes in SERVICES.items()

@@ -195,3 +195,22 @@ def test_a_missing_name_entry_is_found(book: None, table: str) -> None:
     )
 
     assert problems(table) == ["client cli-0005: name entries ['FIRST']"]
+
+
+def test_an_advisors_notification_preferences_belong_to_the_book(
+    api: Api, book: None, table: str
+) -> None:
+    path = "/advisors/{advisor_id}/notification-preferences"
+    body = {"email": "ada@example.com", "event_types": ["client.assigned"]}
+    assert api("PUT", path, body=body, advisor_id="adv-001").status == 200
+
+    assert problems(table) == []
+
+
+def test_notification_preferences_without_an_advisor_are_found(book: None, table: str) -> None:
+    item = {**keys.notification_preferences("adv-999"), "advisor_id": "adv-999", "event_types": []}
+    boto3.client("dynamodb").put_item(TableName=table, Item=to_wire(item))
+
+    assert problems(table) == [
+        "advisor adv-999: notification preferences without an advisor profile"
+    ]

@@ -1,17 +1,16 @@
 """GET /clients: finding clients by advisor, by having none, and by a prefix of a name."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
 
-from advisor_book import assignments, config
+from advisor_book import assignments
 from advisor_book.names import normalized
 from local.harness.checker import check_table
 from local.harness.events import service_claims, user_claims
-from tests.conftest import HttpResponse, Stores, import_document
+from tests.conftest import HttpResponse, Stores, dynamodb_requests, import_document
 
 pytestmark = pytest.mark.shared_book
 
@@ -265,22 +264,6 @@ def test_a_token_only_resumes_the_listing_and_filters_it_was_minted_for(
 
     assert other_filter.status == unfiltered.status == 400
     assert same_in_other_form.status == 200
-
-
-@contextmanager
-def dynamodb_requests() -> Iterator[list[str]]:
-    """The DynamoDB requests the functions' clients send while the block runs (clients built
-    inside it: a function's first call builds them)."""
-    sent: list[str] = []
-
-    def note(**event: Any) -> None:
-        sent.append(event["event_name"].split(".")[-1])
-
-    config.session().register("before-send.dynamodb", note)
-    try:
-        yield sent
-    finally:
-        config.session().unregister("before-send.dynamodb", note)
 
 
 @pytest.mark.parametrize(

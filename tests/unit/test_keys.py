@@ -20,6 +20,11 @@ from local.harness import template
             id="advisor-profile",
         ),
         pytest.param(
+            keys.notification_preferences("adv-001"),
+            {"PK": "ADVISOR#adv-001", "SK": "#NOTIFY"},
+            id="notification-preferences",
+        ),
+        pytest.param(
             keys.membership("adv-001", "cli-0001"),
             {"PK": "ADVISOR#adv-001", "SK": "CLIENT#cli-0001"},
             id="membership",
@@ -90,7 +95,9 @@ def test_client_singletons_sort_before_its_history() -> None:
     assert not event.startswith(keys.SINGLETON_PREFIX)
 
 
-@pytest.mark.parametrize("singleton", [keys.PROFILE, keys.ASSIGNMENT, keys.IMPORT_STATUS])
+@pytest.mark.parametrize(
+    "singleton", [keys.PROFILE, keys.NOTIFY, keys.ASSIGNMENT, keys.IMPORT_STATUS]
+)
 @pytest.mark.parametrize("client_id", ["0", "A", "a", "cli-0001", "zzz", "9.9"])
 def test_singleton_sort_keys_sort_before_collection_prefixes(
     singleton: str, client_id: str
@@ -108,6 +115,15 @@ def test_advisor_partition_in_sort_order_starts_with_the_profile() -> None:
     in_order = sorted(item[keys.SK] for item in items)
     assert in_order[0] == "#PROFILE"
     assert all(sort_key.startswith("CLIENT#") for sort_key in in_order[1:])
+
+
+def test_an_advisors_preferences_sort_before_the_profile_and_its_book() -> None:
+    """The book's Query starts at the profile and leaves the preferences out; the singletons'
+    Query, up to the profile, reads both."""
+    preferences = keys.notification_preferences("adv-001")
+    assert preferences[keys.PK] == keys.advisor_pk("adv-001")
+    assert preferences[keys.SK] < keys.advisor_profile("adv-001")[keys.SK]
+    assert preferences[keys.SK].startswith(keys.SINGLETON_PREFIX)
 
 
 def test_client_partition_holds_profile_and_assignment_as_distinct_singletons() -> None:

@@ -98,6 +98,11 @@ class Caller:
         """May this caller see the clients of `advisor_id` (None: clients without advisor)?"""
         return self.sees_every_book or (advisor_id is not None and advisor_id == self.advisor_id)
 
+    def acts_for(self, advisor_id: str) -> bool:
+        """May this caller read and change what belongs to the advisor as a person (their
+        notification preferences)? An admin, or that advisor; never a service."""
+        return self.is_admin or (self.role == ADVISOR and advisor_id == self.advisor_id)
+
 
 ID_TOKEN = "id"  # noqa: S105 (a token_use: a person's, from the people's app client)
 ACCESS_TOKEN = "access"  # noqa: S105 (a token_use: a service's, client-credentials grant)

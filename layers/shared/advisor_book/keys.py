@@ -2,6 +2,8 @@
 
 Item types (PK / SK):
 
+    ADVISOR#<advisor_id>  #NOTIFY            the advisor's notification preferences (channels
+                                             and event types), only once the advisor set them
     ADVISOR#<advisor_id>  #PROFILE           advisor profile, client_count, total_assets
     ADVISOR#<advisor_id>  CLIENT#<client_id> membership: a copy of the client's name and
                                              totals, so one Query lists an advisor's book
@@ -17,9 +19,10 @@ Item types (PK / SK):
     IMPORT#<import_id>    #STATUS            one seed-file import and its report
 
 Singleton SKs start with "#", which sorts before every collection prefix, so a Query of
-an advisor's partition returns the profile first and its clients after it, and a Query of a
-client's partition newest first returns its history and then, past the oldest event, the
-singletons that prove the client exists.
+an advisor's book (from #PROFILE on: #NOTIFY sorts before it) returns the profile first and its
+clients after it, one Query of the advisor's singletons reads the preferences with the profile
+that proves the advisor exists, and a Query of a client's partition newest first returns its
+history and then, past the oldest event, the singletons that prove the client exists.
 
 Overloaded global secondary indexes (both project all attributes):
 
@@ -48,6 +51,7 @@ GSI2_PK: Final = "GSI2PK"
 GSI2_SK: Final = "GSI2SK"
 
 PROFILE: Final = "#PROFILE"
+NOTIFY: Final = "#NOTIFY"
 ASSIGNMENT: Final = "#ASSIGNMENT"
 IMPORT_STATUS: Final = "#STATUS"
 MEMBER_PREFIX: Final = "CLIENT#"
@@ -76,6 +80,10 @@ def client_pk(client_id: str) -> str:
 
 def advisor_profile(advisor_id: str) -> Key:
     return {PK: advisor_pk(advisor_id), SK: PROFILE}
+
+
+def notification_preferences(advisor_id: str) -> Key:
+    return {PK: advisor_pk(advisor_id), SK: NOTIFY}
 
 
 def membership(advisor_id: str, client_id: str) -> Key:

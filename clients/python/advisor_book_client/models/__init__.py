@@ -21,6 +21,10 @@ from .health import Health
 from .import_page import ImportPage
 from .import_status import ImportStatus
 from .import_status_status import ImportStatusStatus
+from .notification_preferences import NotificationPreferences
+from .notification_preferences_event_types_item import NotificationPreferencesEventTypesItem
+from .notification_preferences_request import NotificationPreferencesRequest
+from .notification_preferences_request_event_types_item import NotificationPreferencesRequestEventTypesItem
 from .record_error import RecordError
 from .suggestion import Suggestion
 from .suggestion_page import SuggestionPage
@@ -47,6 +51,10 @@ __all__ = (
     "ImportPage",
     "ImportStatus",
     "ImportStatusStatus",
+    "NotificationPreferences",
+    "NotificationPreferencesEventTypesItem",
+    "NotificationPreferencesRequest",
+    "NotificationPreferencesRequestEventTypesItem",
     "RecordError",
     "Suggestion",
     "SuggestionPage",

@@ -7,6 +7,7 @@
     assignment.py  the assignment transaction, one small function per item it writes
     ingest.py      what an import writes, and the membership copies it brings in step
     imports.py     import reports and the lease on them
+    preferences.py advisors' notification preferences
 
 The domain decides and the store executes: it is handed what to write and what must still
 hold (a `Move`, a client's copy and the revision it replaces), and answers with what DynamoDB

@@ -38,6 +38,19 @@ _GSI1_PAGE_KEY = [keys.PK, keys.SK, keys.GSI1_PK, keys.GSI1_SK]
 _GSI2_PAGE_KEY = [keys.PK, keys.SK, keys.GSI2_PK, keys.GSI2_SK]
 
 
+def _book_of(advisor_id: str) -> dict[str, Any]:
+    """A strongly consistent Query of an advisor's book: the profile and the membership copies
+    after it, and not the advisor's other singletons, which sort before the profile."""
+    return {
+        "KeyConditionExpression": f"{IN_PARTITION} AND {keys.SK} >= :profile",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": keys.advisor_pk(advisor_id)},
+            ":profile": {"S": keys.PROFILE},
+        },
+        "ConsistentRead": True,
+    }
+
+
 def _found(item: dict[str, Any], advisor_id: str | None = None) -> FoundClient:
     """A client as a search lists it, from its profile, a name entry or (with the advisor
     whose partition holds it) a membership copy."""
@@ -60,12 +73,7 @@ class BookStore:
         """GET /advisors/{id}/clients: one strongly consistent Query of the advisor's
         partition, clients in id order with the totals copied under the advisor (None: no
         such advisor)."""
-        request: dict[str, Any] = {
-            "KeyConditionExpression": IN_PARTITION,
-            "ExpressionAttributeValues": {":pk": {"S": keys.advisor_pk(advisor_id)}},
-            "ConsistentRead": True,
-        }
-        return self._book_page(request, limit, start, client_summary_of)
+        return self._book_page(_book_of(advisor_id), limit, start, client_summary_of)
 
     def found_clients_of(
         self, advisor_id: str, *, name: str | None, limit: int, start: PageKey | None
@@ -74,16 +82,10 @@ class BookStore:
         as `clients_of` reads it; with `name` (a normal form), only the copies whose first or
         last name starts with it: a filter, so that Query reads up to FILTERED_READ_BUDGET
         copies to fill the page."""
-        request: dict[str, Any] = {
-            "KeyConditionExpression": IN_PARTITION,
-            "ExpressionAttributeValues": {":pk": {"S": keys.advisor_pk(advisor_id)}},
-            "ConsistentRead": True,
-        }
+        request = _book_of(advisor_id)
         if name is not None:
             request["FilterExpression"] = f"{keys.SK} = :profile OR {_NAMED}"
-            request["ExpressionAttributeValues"].update(
-                {":profile": {"S": keys.PROFILE}, ":name": {"S": name}}
-            )
+            request["ExpressionAttributeValues"][":name"] = {"S": name}
             request["Limit"] = max(limit + 2, FILTERED_READ_BUDGET)
         return self._book_page(request, limit, start, lambda item: _found(item, advisor_id))
 
