@@ -11,7 +11,7 @@ from advisor_book import assignments, config
 from advisor_book.names import normalized
 from local.harness.checker import check_table
 from local.harness.events import service_claims, user_claims
-from tests.conftest import HttpResponse, Stores, import_document
+from tests.conftest import ARRANGER, HttpResponse, Stores, import_document
 
 pytestmark = pytest.mark.shared_book
 
@@ -48,7 +48,7 @@ def book_arrangement() -> Callable[[Stores], None]:
         status = import_document(stores, {"financial_advisors": [], "clients": clients})
         assert status.status == "SUCCEEDED"
         for client_id, advisor_id in ASSIGNED.items():
-            assignments.assign(stores.assignments, client_id, advisor_id)
+            assignments.assign(stores.assignments, client_id, advisor_id, actor=ARRANGER)
 
     return arrange
 
