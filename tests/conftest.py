@@ -27,6 +27,7 @@ from moto.core.models import MockAWS
 from advisor_book import config
 from advisor_book.import_reports import ImportStatus
 from advisor_book.ingest import importer
+from advisor_book.models import Actor
 from advisor_book.store.assignment import AssignmentStore
 from advisor_book.store.book import BookStore
 from advisor_book.store.core import Table
@@ -48,6 +49,8 @@ DEPLOYMENT = Deployment()
 REGION = DEPLOYMENT.region
 # The name a deployment gives the bucket: the ingest role's statement names it that way.
 BUCKET = DEPLOYMENT.bucket_name("SeedBucket")
+# Who the tests' own arrangements act as, when they change the book without the API.
+ARRANGER = Actor(type="user", id="arranger", role="admin")
 # The local stack's name for it, which stands for the deployed one.
 LOCAL_BUCKET = "advisor-book-seed"
 # moto starts a new boto3 session for each account unless told not to, and a client of a new

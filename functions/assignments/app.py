@@ -18,8 +18,10 @@ from advisor_book import assignments, config
 from advisor_book.assignments import Precondition
 from advisor_book.auth import ADMINS_ONLY, ASSIGN
 from advisor_book.conditional import ETAG_HEADER, IfMatch, etag, if_match_tags
+from advisor_book.events import actor_of
 from advisor_book.http import (
     ClientId,
+    caller,
     create_app,
     documented,
     resolve,
@@ -58,7 +60,9 @@ def assign_advisor(
         expects_advisor=body.expects_advisor,
         advisor_id=body.expected_advisor_id,
     )
-    assignment, tag = assignments.assign(store, client_id, body.advisor_id, precondition)
+    assignment, tag = assignments.assign(
+        store, client_id, body.advisor_id, precondition, actor=actor_of(caller(app))
+    )
     metrics.add_metric(name="AdvisorAssigned", unit=MetricUnit.Count, value=1)
     return Response(
         status_code=200,
@@ -81,7 +85,7 @@ def assign_advisor(
 def unassign_advisor(client_id: ClientId, if_match: IfMatch = None) -> Response[None]:
     tags, has_advisor = if_match_tags(if_match)
     precondition = Precondition(tags=tags, has_advisor=has_advisor)
-    tag = assignments.unassign(store, client_id, precondition)
+    tag = assignments.unassign(store, client_id, precondition, actor=actor_of(caller(app)))
     metrics.add_metric(name="AdvisorUnassigned", unit=MetricUnit.Count, value=1)
     return Response(status_code=204, headers={"ETag": etag(tag)})
 

@@ -21,6 +21,10 @@ What it checks, item by item and across items:
 - history: each client's changes form one chain from no advisor to its current advisor, each
   later than the one before;
 - notification preferences: each belongs to an advisor whose profile exists, and names it.
+- outbox: a history item that is an outbox record holds the event of its own change (its type,
+  client, advisors, time and id), and an import's outbox record says what its finished status
+  says (outcome and counts); history from before events, and imports finished before them,
+  have none.
 """
 
 import argparse
@@ -34,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from advisor_book import keys
+from advisor_book.events import ChangeEvent, assignment_event_type
 from advisor_book.names import normalized
 from advisor_book.store.book import read_accounts
 from advisor_book.store.core import from_wire
@@ -67,6 +72,8 @@ class _Table:
     assignments: dict[str, Item] = field(default_factory=dict)
     names: dict[str, dict[str, Item]] = field(default_factory=lambda: defaultdict(dict))
     histories: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    imports: dict[str, Item] = field(default_factory=dict)
+    import_events: dict[str, Item] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
 
     def add(self, item: Item) -> None:
@@ -86,7 +93,11 @@ class _Table:
             self.names[owner][sk.removeprefix(keys.NAME_PREFIX)] = item
         elif kind == "CLIENT" and sk.startswith(keys.HISTORY_PREFIX):
             self.histories[owner].append(item)
-        elif kind != "IMPORT":
+        elif kind == "IMPORT" and sk == keys.IMPORT_STATUS:
+            self.imports[owner] = item
+        elif kind == "IMPORT" and sk == keys.IMPORT_FINISHED_EVENT:
+            self.import_events[owner] = item
+        else:
             self.unknown.append(f"{pk} / {sk}")
 
 
@@ -226,6 +237,50 @@ def _preference_problems(table: _Table) -> Iterator[str]:
             yield f"advisor {advisor_id}: notification preferences name advisor {named}"
 
 
+def _event_of(item: Item) -> ChangeEvent:
+    return ChangeEvent.model_validate(
+        {k: v for k, v in item.items() if k in ChangeEvent.model_fields}
+    )
+
+
+def _outbox_problems(table: _Table) -> Iterator[str]:
+    for client_id, history in table.histories.items():
+        for item in history:
+            if keys.EVENT_TYPE not in item:
+                continue
+            where = f"client {client_id}: outbox record {item[keys.SK]}"
+            try:
+                event = _event_of(item)
+            except ValueError as error:
+                yield f"{where} is not an event: {error}"
+                continue
+            before, after = item.get("previous_advisor_id"), item.get("advisor_id")
+            if event.event_type != assignment_event_type(before, after):
+                yield f"{where} is a {event.event_type}, not the change it records"
+            if event.client_id != client_id or not item[keys.SK].endswith(f"#{event.event_id}"):
+                yield f"{where} names another client or event"
+            if item["occurred_at"] != item["at"]:
+                yield f"{where} occurred at {item['occurred_at']}, recorded at {item['at']}"
+    for import_id, item in table.import_events.items():
+        status = table.imports.get(import_id)
+        try:
+            event = _event_of(item)
+        except ValueError as error:
+            yield f"import {import_id}: its outbox record is not an event: {error}"
+            continue
+        if status is None or event.counts is None:
+            yield f"import {import_id}: an outbox record without its finished status"
+            continue
+        counted = (
+            event.counts.advisors_upserted,
+            event.counts.clients_upserted,
+            event.counts.rejected,
+        )
+        stored = (status["advisors_upserted"], status["clients_upserted"], status["rejected"])
+        if (event.import_status, counted) != (status["status"], stored):
+            yield f"import {import_id}: its outbox record says other than its status"
+
+
 def check_table(
     db: "DynamoDBClient", table_name: str, *, strict_capacity: bool = True
 ) -> list[str]:
@@ -242,6 +297,7 @@ def check_table(
         *_advisor_problems(table, strict_capacity),
         *_history_problems(table),
         *_preference_problems(table),
+        *_outbox_problems(table),
     ]
 
 

@@ -115,6 +115,10 @@ def _resolve(
 ) -> str:
     if isinstance(value, dict) and "Fn::GetAtt" in value and value["Fn::GetAtt"][1] == "Arn":
         return arns[value["Fn::GetAtt"][0]]
+    if isinstance(value, dict) and "Fn::GetAtt" in value and value["Fn::GetAtt"][1] == "StreamArn":
+        # The table's stream: its label changes whenever the stream is enabled again, so any
+        # stream of the table stands for it.
+        return f"{arns[value['Fn::GetAtt'][0]]}/stream/*"
     if isinstance(value, dict) and isinstance(value.get("Fn::Sub"), str):
         return deployment.sub(value["Fn::Sub"], arns, refs)
     return template.resolve(value, refs)
@@ -165,6 +169,14 @@ def required(
             return [Access("secretsmanager:GetSecretValue", params["SecretId"])]
         case "sqs", _ if "QueueUrl" in params:
             return [Access(f"sqs:{operation}", _queue_arn(params["QueueUrl"], deployment))]
+        case "sns", "Publish":
+            return [Access("sns:Publish", params["TopicArn"])]
+        case "dynamodbstreams", "DescribeStream" | "GetShardIterator":
+            return [Access(f"dynamodb:{operation}", params["StreamArn"])]
+        case "dynamodbstreams", "GetRecords":
+            # The emulator's shard iterators begin with their stream's ARN (AWS's are opaque).
+            stream_arn = params["ShardIterator"].split("|", 1)[0]
+            return [Access("dynamodb:GetRecords", stream_arn)]
     raise ValueError(f"no IAM mapping for {service}:{operation}")
 
 
@@ -249,11 +261,17 @@ class RoleAudit:
         invoke`): every AWS call it makes from now on is checked against that function's role;
         the audit returned keeps what it refused. The local seed bucket has a local name; it
         stands for the bucket the template names."""
-        buckets = {refs[b]: Deployment().bucket_name(b) for b in _named_buckets() if b in refs}
-        audit = cls(Deployment(buckets=buckets), refs)
+        audit = cls.of_local_stack(refs)
         audit._acting = function
         BaseClient._make_api_call = audit.api_call()  # type: ignore[attr-defined]
         return audit
+
+    @classmethod
+    def of_local_stack(cls, refs: Mapping[str, str]) -> "RoleAudit":
+        """An audit of the resources the local stack made (`refs`), whose local seed bucket
+        stands for the bucket the template names."""
+        buckets = {refs[b]: Deployment().bucket_name(b) for b in _named_buckets() if b in refs}
+        return cls(Deployment(buckets=buckets), refs)
 
     def api_call(self) -> Callable[..., Any]:
         """A stand-in for botocore's `BaseClient._make_api_call`, every client's one way out,
@@ -281,7 +299,7 @@ def resource_arns(refs: Mapping[str, str], deployment: Deployment) -> dict[str, 
                 arns[logical_id] = f"arn:{deployment.partition}:s3:::{bucket}"
             case "AWS::SQS::Queue":
                 arns[logical_id] = _queue_arn(ref, deployment)
-            case "AWS::SecretsManager::Secret":
+            case "AWS::SecretsManager::Secret" | "AWS::SNS::Topic":
                 arns[logical_id] = ref
     return arns
 

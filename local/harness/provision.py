@@ -1,9 +1,9 @@
 """Creates what template.yaml declares in an AWS emulator (moto, in-process or server).
 
-Tables, buckets, secrets, queues (with their redrive policies) and user pools (with their app
-clients and groups) are made from their template definitions; the result maps each logical id
-to what `!Ref` gives in AWS (a name, an ARN, a queue URL or an id), ready to resolve the
-functions' environments.
+Tables (with their streams), buckets, secrets, queues (with their redrive policies), topics
+and user pools (with their app clients and groups) are made from their template definitions;
+the result maps each logical id to what `!Ref` gives in AWS (a name, an ARN, a queue URL or an
+id), ready to resolve the functions' environments.
 
 The app client gets the template's ReadAttributes and WriteAttributes, which moto ignores and
 the local stack's emulator enforces as Cognito does (local.stack.fidelity).
@@ -65,9 +65,26 @@ def provision(seed_bucket_name: str, *, user_pools: bool = True) -> dict[str, st
             sqs.set_queue_attributes(
                 QueueUrl=refs[logical_id], Attributes={"RedrivePolicy": json.dumps(redrive)}
             )
+    sns = boto3.client("sns")
+    for logical_id, resource in template.resources_of_type("AWS::SNS::Topic").items():
+        properties = resource["Properties"]
+        attributes = {
+            name: str(properties[name]).lower()
+            for name in ("FifoTopic", "ContentBasedDeduplication")
+            if name in properties
+        }
+        refs[logical_id] = sns.create_topic(Name=topic_name(logical_id), Attributes=attributes)[
+            "TopicArn"
+        ]
     if user_pools:
         refs.update(provision_user_pools())
     return refs
+
+
+def topic_name(logical_id: str) -> str:
+    """A topic is named by its logical id, with the suffix a FIFO topic's name must have."""
+    properties = template.load()["Resources"][logical_id]["Properties"]
+    return f"{logical_id}.fifo" if properties.get("FifoTopic") else logical_id
 
 
 def _bucket_name(logical_id: str, seed_bucket_name: str) -> str:
@@ -100,6 +117,14 @@ def _existing(seed_bucket_name: str) -> dict[str, str]:
     sqs = boto3.client("sqs")
     for logical_id in template.resources_of_type("AWS::SQS::Queue"):
         refs[logical_id] = sqs.get_queue_url(QueueName=logical_id)["QueueUrl"]
+    sns = boto3.client("sns")
+    topics = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+    for logical_id in template.resources_of_type("AWS::SNS::Topic"):
+        name = topic_name(logical_id)
+        arn = next((t for t in topics if t.rsplit(":", 1)[1] == name), None)
+        if arn is None:
+            raise LookupError(f"no topic named {name}")
+        refs[logical_id] = arn
     cognito: CognitoIdentityProviderClient = boto3.client("cognito-idp")
     pools = {p["Name"]: p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"]}
     for logical_id in template.resources_of_type("AWS::Cognito::UserPool"):

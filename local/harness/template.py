@@ -5,6 +5,7 @@ is no second copy of the schema to drift. What API Gateway does on its own (its 
 throttling and compression) is read by local.harness.api_settings.
 """
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,7 +56,14 @@ def table_definition(table_name: str, logical_id: str | None = None) -> dict[str
     tables = resources_of_type("AWS::DynamoDB::Table")
     properties = tables[logical_id or next(iter(tables))]["Properties"]
     wanted = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
-    return {"TableName": table_name, **{k: properties[k] for k in wanted if k in properties}}
+    definition = {"TableName": table_name, **{k: properties[k] for k in wanted if k in properties}}
+    stream = properties.get("StreamSpecification")
+    if stream is not None:
+        definition["StreamSpecification"] = {
+            "StreamEnabled": True,
+            "StreamViewType": stream["StreamViewType"],
+        }
+    return definition
 
 
 # What CloudFormation's pseudo parameters are locally: the emulator's region and account.
@@ -307,12 +315,95 @@ def redrive_policy(queue: str) -> RedrivePolicy | None:
     )
 
 
+def _mapping_source(mapping: dict[str, Any]) -> tuple[str, str]:
+    """The logical id and the kind (AWS::SQS::Queue, AWS::DynamoDB::Table) of what an event
+    source mapping reads."""
+    source, attribute = mapping["Properties"]["EventSourceArn"]["Fn::GetAtt"]
+    kind = load()["Resources"][source]["Type"]
+    expected = {"AWS::SQS::Queue": "Arn", "AWS::DynamoDB::Table": "StreamArn"}.get(kind)
+    if attribute != expected:
+        raise ValueError(f"locally, an event source mapping cannot read {source}.{attribute}")
+    return source, kind
+
+
 def queue_triggers() -> list[QueueTrigger]:
     mappings = resources_of_type("AWS::Lambda::EventSourceMapping").values()
     return [
         QueueTrigger(
-            queue=m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0],
+            queue=_mapping_source(m)[0],
             function=m["Properties"]["FunctionName"]["Ref"],
         )
         for m in mappings
+        if _mapping_source(m)[1] == "AWS::SQS::Queue"
+    ]
+
+
+@dataclass(frozen=True)
+class StreamTrigger:
+    """A DynamoDB stream event source mapping: batches of the `table`'s stream records that
+    match one of the `filters` (event patterns) invoke `function`; a batch that still fails
+    after `max_retries` retries is described in the `on_failure` queue (logical id)."""
+
+    name: str
+    table: str
+    function: str
+    starting_position: str
+    batch_size: int
+    filters: tuple[dict[str, Any], ...]
+    reports_item_failures: bool
+    bisect_on_error: bool
+    max_retries: int
+    on_failure: str | None
+
+
+# What the local stream reader (local.stack.streams) does as Lambda does; any other property
+# of a stream mapping is refused rather than silently ignored.
+_STREAM_MAPPING_PROPERTIES = {
+    "FunctionName",
+    "EventSourceArn",
+    "StartingPosition",
+    "BatchSize",
+    "FilterCriteria",
+    "FunctionResponseTypes",
+    "BisectBatchOnFunctionError",
+    "MaximumRetryAttempts",
+    "DestinationConfig",
+}
+
+
+def _stream_trigger(name: str, properties: dict[str, Any]) -> StreamTrigger:
+    unknown = set(properties) - _STREAM_MAPPING_PROPERTIES
+    if unknown:
+        raise ValueError(f"{name}: the local stream reader does not do {sorted(unknown)}")
+    response_types = properties.get("FunctionResponseTypes", [])
+    if set(response_types) - {"ReportBatchItemFailures"}:
+        raise ValueError(f"{name}: unknown FunctionResponseTypes {response_types}")
+    on_failure = properties.get("DestinationConfig", {}).get("OnFailure")
+    destination = None
+    if on_failure is not None:
+        target = on_failure["Destination"].get("Fn::GetAtt", [None, None])
+        if target[1] != "Arn" or load()["Resources"][target[0]]["Type"] != "AWS::SQS::Queue":
+            raise ValueError(f"{name}: locally, an on-failure destination must be a queue")
+        destination = target[0]
+    filters = properties.get("FilterCriteria", {}).get("Filters", [])
+    return StreamTrigger(
+        name=name,
+        table=properties["EventSourceArn"]["Fn::GetAtt"][0],
+        function=properties["FunctionName"]["Ref"],
+        starting_position=properties["StartingPosition"],
+        batch_size=int(properties.get("BatchSize", 100)),
+        filters=tuple(json.loads(f["Pattern"]) for f in filters),
+        reports_item_failures="ReportBatchItemFailures" in response_types,
+        bisect_on_error=bool(properties.get("BisectBatchOnFunctionError", False)),
+        max_retries=int(properties.get("MaximumRetryAttempts", -1)),
+        on_failure=destination,
+    )
+
+
+def stream_triggers() -> list[StreamTrigger]:
+    """The template's DynamoDB stream event source mappings."""
+    return [
+        _stream_trigger(name, m["Properties"])
+        for name, m in resources_of_type("AWS::Lambda::EventSourceMapping").items()
+        if _mapping_source(m)[1] == "AWS::DynamoDB::Table"
     ]

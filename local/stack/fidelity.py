@@ -14,6 +14,10 @@ moto's S3 event notifications carry no `versionId`; S3's do for a versioned buck
 ingest reads the version its event names. Without it, a file overwritten before its event was
 read would be imported as the file that replaced it. Here the events carry it, as in AWS.
 
+moto's DynamoDB Streams keeps every shard iterator it hands out, and each GetRecords hands out
+one; AWS expires an iterator after 15 minutes. The local stack reads the table's stream several
+times a second for as long as it runs: here only the newest `MAX_SHARD_ITERATORS` are kept.
+
 moto's Cognito ignores an app client's ReadAttributes and WriteAttributes; Cognito enforces
 them when users read or write their own attributes with an access token. An advisor could
 otherwise give themselves another advisor's `custom:advisor_id`. Here they are enforced.
@@ -39,6 +43,7 @@ from moto.dynamodb.exceptions import (
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
+from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.s3 import notifications as s3_notifications
 
 serving = threading.local()
@@ -257,7 +262,26 @@ def _get_user(backend: CognitoIdpBackend, access_token: str) -> CognitoIdpUser:
     return shown
 
 
+MAX_SHARD_ITERATORS = 1000
+
+_moto_get_records = DynamoDBStreamsBackend.get_records
+
+
+def _get_records(backend: DynamoDBStreamsBackend, iterator_arn: str, limit: int) -> Any:
+    """moto's GetRecords, then the oldest iterators dropped past `MAX_SHARD_ITERATORS`."""
+    records = _moto_get_records(backend, iterator_arn, limit)
+    iterators = backend.shard_iterators
+    while len(iterators) > MAX_SHARD_ITERATORS:
+        del iterators[next(iter(iterators))]
+    return records
+
+
 _AS_AWS_DOES: list[tuple[Any, str, Callable[..., Any]]] = [
+    (
+        DynamoDBStreamsBackend,
+        "get_records",
+        _within_emulator(_moto_get_records, _get_records),
+    ),
     (
         DynamoDBBackend,
         "transact_write_items",

@@ -1,6 +1,7 @@
 """Delivers queued events to the functions the template triggers with them.
 
-Two kinds of trigger: a bucket's ObjectCreated notifications, which the emulator sends to a
+A table's stream mapping is read by local.stack.streams; `connect_triggers` starts those too.
+Two kinds of queued trigger: a bucket's ObjectCreated notifications, which the emulator sends to a
 queue this stack creates for them, and an SQS event source mapping declared in the template.
 Each queue is drained into its function as Lambda would invoke it (the S3 notification as is;
 SQS messages as an SQS event), and a failed event ends as it would in AWS:
@@ -26,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from local.harness import template
+from local.harness.iam import RoleAudit
 from local.harness.runtime import function_arn
 from local.stack.instances import FunctionPool, InvocationError
+from local.stack.streams import StreamReader
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -182,10 +185,24 @@ class QueueDrain(threading.Thread):
         self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def connect_triggers(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[QueueDrain]:
+Trigger = QueueDrain | StreamReader
+
+
+def connect_triggers(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[Trigger]:
     """Drain each trigger's queue into its function: the template's SQS event source mappings,
-    and a queue made here for each S3-triggered bucket's notifications."""
-    return queue_drains(refs, pools) + bucket_drains(refs, pools)
+    and a queue made here for each S3-triggered bucket's notifications; and read each table
+    stream mapping's stream into its function."""
+    return [*queue_drains(refs, pools), *bucket_drains(refs, pools), *stream_readers(refs, pools)]
+
+
+def stream_readers(refs: dict[str, str], pools: dict[str, FunctionPool]) -> list[StreamReader]:
+    """The template's DynamoDB stream event source mappings, each reading as its function's
+    role lets it."""
+    audit = RoleAudit.of_local_stack(refs)
+    return [
+        StreamReader(trigger, refs, pools[trigger.function].invoke, audit)
+        for trigger in template.stream_triggers()
+    ]
 
 
 def _queue_arn(sqs: "SQSClient", queue_url: str) -> str:

@@ -28,7 +28,7 @@ from local.stack.api_server import LocalApiServer, serve
 from local.stack.emulator import Emulator
 from local.stack.gateway import LocalApiGateway
 from local.stack.instances import FunctionPool
-from local.stack.notifications import QueueDrain, connect_triggers
+from local.stack.notifications import Trigger, connect_triggers
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -192,7 +192,7 @@ def _busy_port(settings: StackSettings) -> str | None:
 
 def _stop(
     server: LocalApiServer | None,
-    drains: list[QueueDrain],
+    drains: list[Trigger],
     pools: dict[str, FunctionPool],
     emulator: Emulator,
 ) -> None:
@@ -226,7 +226,7 @@ def main() -> int:
         signal.signal(signum, lambda *_: stopping.set())
     server: LocalApiServer | None = None
     pools: dict[str, FunctionPool] = {}
-    drains: list[QueueDrain] = []
+    drains: list[Trigger] = []
     try:
         # The template's CorsAllowedOrigins parameter, for the functions and the gateway.
         refs = {**provision(settings.seed_bucket), "CorsAllowedOrigins": settings.cors_origins}

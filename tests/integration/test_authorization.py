@@ -13,7 +13,7 @@ import pytest
 from advisor_book import assignments
 from local.harness import template
 from local.harness.events import ADMIN_CLAIMS, service_claims, user_claims
-from tests.conftest import HttpResponse, Stores
+from tests.conftest import ARRANGER, HttpResponse, Stores
 
 pytestmark = pytest.mark.shared_book
 
@@ -167,7 +167,7 @@ def book_arrangement() -> Callable[[Stores], None]:
 
     def assign_books(stores: Stores) -> None:
         for client_id, advisor_id in (("cli-0001", "adv-001"), ("cli-0004", "adv-002")):
-            assignments.assign(stores.assignments, client_id, advisor_id)
+            assignments.assign(stores.assignments, client_id, advisor_id, actor=ARRANGER)
 
     return assign_books
 

@@ -214,3 +214,38 @@ def test_notification_preferences_without_an_advisor_are_found(book: None, table
     assert problems(table) == [
         "advisor adv-999: notification preferences without an advisor profile"
     ]
+
+
+def history_keys(table: str, client_id: str) -> list[keys.Key]:
+    found = boto3.client("dynamodb").query(
+        TableName=table,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :history)",
+        ExpressionAttributeValues=to_wire(
+            {":pk": keys.client_pk(client_id), ":history": keys.HISTORY_PREFIX}
+        ),
+    )["Items"]
+    return [{keys.PK: item[keys.PK]["S"], keys.SK: item[keys.SK]["S"]} for item in found]
+
+
+def test_an_outbox_record_that_misnames_its_change_is_found(book: None, table: str) -> None:
+    first, _ = history_keys(table, "cli-0001")
+    update(table, first, "SET event_type = :reassigned", reassigned="client.reassigned")
+
+    assert problems(table) == [
+        f"client cli-0001: outbox record {first[keys.SK]} is a client.reassigned, "
+        "not the change it records"
+    ]
+
+
+def test_an_import_outbox_record_that_contradicts_its_status_is_found(
+    book: None, table: str
+) -> None:
+    (event,) = [
+        {keys.PK: item[keys.PK]["S"], keys.SK: item[keys.SK]["S"]}
+        for item in boto3.client("dynamodb").scan(TableName=table)["Items"]
+        if item[keys.SK]["S"] == keys.IMPORT_FINISHED_EVENT
+    ]
+    update(table, event, "SET counts.rejected = :more", more=7)
+
+    import_id = event[keys.PK].removeprefix("IMPORT#")
+    assert problems(table) == [f"import {import_id}: its outbox record says other than its status"]

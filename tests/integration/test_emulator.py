@@ -12,9 +12,11 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto.dynamodb.models.dynamo_type import Item
+from moto.dynamodbstreams.models import dynamodbstreams_backends
 
 from local.harness import template
 from local.stack.emulator import Emulator
+from local.stack.fidelity import MAX_SHARD_ITERATORS
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -213,3 +215,30 @@ def test_a_transaction_backs_up_only_the_items_it_touches(
 
     # Per transaction: the three items it touches that exist, and moto copies the updated one.
     assert len(copied) <= 2 * 4
+
+
+def test_reading_a_stream_keeps_a_bounded_number_of_shard_iterators(
+    dynamodb: "DynamoDBClient", table: str, emulator_url: str
+) -> None:
+    """Each GetRecords makes a new iterator; a stack that reads its stream all day must not
+    keep them all."""
+    streams = boto3.client(
+        "dynamodbstreams",
+        endpoint_url=emulator_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    (shard,) = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
+    )["ShardIterator"]
+    for _ in range(MAX_SHARD_ITERATORS + 50):
+        iterator = streams.get_records(ShardIterator=iterator)["NextShardIterator"]
+    dynamodb.put_item(TableName=table, Item=item("CLIENT#s", "PROFILE", name="S"))
+
+    (record,) = streams.get_records(ShardIterator=iterator)["Records"]
+    assert record["dynamodb"]["Keys"]["PK"] == {"S": "CLIENT#s"}
+    kept = sum(len(b.shard_iterators) for b in dynamodbstreams_backends["123456789012"].values())
+    assert kept <= MAX_SHARD_ITERATORS

@@ -10,7 +10,7 @@ from advisor_book import assignments
 from advisor_book.names import normalized
 from local.harness.checker import check_table
 from local.harness.events import service_claims, user_claims
-from tests.conftest import HttpResponse, Stores, dynamodb_requests, import_document
+from tests.conftest import ARRANGER, HttpResponse, Stores, dynamodb_requests, import_document
 
 pytestmark = pytest.mark.shared_book
 
@@ -47,7 +47,7 @@ def book_arrangement() -> Callable[[Stores], None]:
         status = import_document(stores, {"financial_advisors": [], "clients": clients})
         assert status.status == "SUCCEEDED"
         for client_id, advisor_id in ASSIGNED.items():
-            assignments.assign(stores.assignments, client_id, advisor_id)
+            assignments.assign(stores.assignments, client_id, advisor_id, actor=ARRANGER)
 
     return arrange
 

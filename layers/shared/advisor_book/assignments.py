@@ -24,7 +24,15 @@ from advisor_book.errors import (
     PreconditionFailedError,
     StaleReadError,
 )
-from advisor_book.models import Advisor, Assignment, ClientProfile, format_timestamp, utc_now
+from advisor_book.events import ChangeEvent, assignment_event_type
+from advisor_book.models import (
+    Actor,
+    Advisor,
+    Assignment,
+    ClientProfile,
+    format_timestamp,
+    utc_now,
+)
 from advisor_book.retry import backoff
 
 if TYPE_CHECKING:
@@ -126,11 +134,28 @@ class Move:
     reopens: bool  # a guess: the previous advisor is available again once the client leaves
     at: str
     event_id: str
+    actor: Actor  # who asked for it
 
     @property
     def leaves(self) -> str | None:
         """The previous advisor."""
         return self.read.advisor_id if self.read else None
+
+    def event(self) -> ChangeEvent:
+        """The change as it is published; the history item that records it is its outbox
+        record, committed in the same transaction."""
+        advisor_id = self.joins.advisor_id if self.joins else None
+        return ChangeEvent.model_validate(
+            {
+                "event_id": self.event_id,
+                "event_type": assignment_event_type(self.leaves, advisor_id),
+                "occurred_at": self.at,
+                "actor": self.actor,
+                "client_id": self.client.client_id,
+                "advisor_id": advisor_id,
+                "previous_advisor_id": self.leaves,
+            }
+        )
 
     @property
     def version(self) -> int:
@@ -142,10 +167,12 @@ def assign(
     client_id: str,
     advisor_id: str,
     precondition: Precondition = Precondition.NONE,
+    *,
+    actor: Actor,
 ) -> tuple[Assignment, str]:
-    """Give the client this advisor; with it, the entity tag of the state it leaves. Repeating
-    an assignment that holds changes nothing."""
-    state, move = _change_advisor(store, client_id, advisor_id, precondition)
+    """Give the client this advisor, on behalf of `actor`; with it, the entity tag of the state
+    it leaves. Repeating an assignment that holds changes nothing."""
+    state, move = _change_advisor(store, client_id, advisor_id, precondition, actor)
     if move is None:
         assert state.current is not None
         previous, at = state.current.previous_advisor_id, state.current.changed_at
@@ -163,11 +190,15 @@ def assign(
 
 
 def unassign(
-    store: "AssignmentStore", client_id: str, precondition: Precondition = Precondition.NONE
+    store: "AssignmentStore",
+    client_id: str,
+    precondition: Precondition = Precondition.NONE,
+    *,
+    actor: Actor,
 ) -> str:
-    """Remove the client's advisor, and say the entity tag of the state it leaves; a client
-    without one is left as it is."""
-    return _tag_after(*_change_advisor(store, client_id, None, precondition))
+    """Remove the client's advisor on behalf of `actor`, and say the entity tag of the state it
+    leaves; a client without one is left as it is."""
+    return _tag_after(*_change_advisor(store, client_id, None, precondition, actor))
 
 
 def _tag_after(state: AssignmentState, move: "Move | None") -> str:
@@ -179,6 +210,7 @@ def decide(
     client_id: str,
     advisor_id: str | None,
     reopens: bool,
+    actor: Actor,
     precondition: Precondition = Precondition.NONE,
 ) -> Move | None:
     """The move that gives the client `advisor_id` (None: no advisor), or None when it already
@@ -211,6 +243,7 @@ def decide(
         reopens=reopens,
         at=_change_time(read.changed_at if read else None),
         event_id=uuid.uuid4().hex,
+        actor=actor,
     )
 
 
@@ -219,12 +252,13 @@ def _change_advisor(
     client_id: str,
     advisor_id: str | None,
     precondition: Precondition,
+    actor: Actor,
 ) -> tuple[AssignmentState, Move | None]:
     """Decide and commit, again on a fresh read whenever the data changed in between."""
     reopens = True
     for attempt in range(MAX_ATTEMPTS):
         state = store.state(client_id, advisor_id)
-        move = decide(state, client_id, advisor_id, reopens, precondition)
+        move = decide(state, client_id, advisor_id, reopens, actor, precondition)
         if move is None:
             return state, None
         try:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
 
 
@@ -26,6 +27,7 @@ class Settings(BaseModel):
     continuation_queue_url: str | None = None
     failures_queue_url: str | None = None
     dead_letter_queue_url: str | None = None
+    events_topic_arn: str | None = None
 
     @field_validator("continuation_queue_url", "failures_queue_url", "dead_letter_queue_url")
     @classmethod
@@ -47,6 +49,7 @@ class Settings(BaseModel):
             continuation_queue_url=os.environ.get("CONTINUATION_QUEUE_URL"),
             failures_queue_url=os.environ.get("IMPORT_FAILURES_QUEUE_URL"),
             dead_letter_queue_url=os.environ.get("DEAD_LETTER_QUEUE_URL"),
+            events_topic_arn=os.environ.get("EVENTS_TOPIC_ARN"),
         )
 
 
@@ -75,6 +78,10 @@ def s3() -> "S3Client":
 def sqs() -> "SQSClient":
     """Created on first use: only an import that runs out of time, or that failed, needs it."""
     return cast("SQSClient", session().create_client("sqs"))
+
+
+def sns() -> "SNSClient":
+    return cast("SNSClient", session().create_client("sns"))
 
 
 def secrets_manager() -> "SecretsManagerClient":

@@ -15,8 +15,15 @@ Item types (PK / SK):
                                              the version and time of its latest change, and what
                                              that advisor was credited (the copy's total and
                                              revision)
-    CLIENT#<client_id>    HISTORY#<at>#<id>  one item per assign, reassign or unassign
+    CLIENT#<client_id>    HISTORY#<at>#<id>  one item per assign, reassign or unassign; also
+                                             the outbox record of its change event
     IMPORT#<import_id>    #STATUS            one seed-file import and its report
+    IMPORT#<import_id>    #EVENT#FINISHED    the outbox record of the import's end, written
+                                             with its outcome
+
+Outbox records are the items that carry `EVENT_TYPE` (with the other attributes of
+`events.ChangeEvent`): their insertion in the table's stream is what the publisher publishes
+(template.yaml filters the stream on it).
 
 Singleton SKs start with "#", which sorts before every collection prefix, so a Query of
 an advisor's book (from #PROFILE on: #NOTIFY sorts before it) returns the profile first and its
@@ -54,6 +61,9 @@ PROFILE: Final = "#PROFILE"
 NOTIFY: Final = "#NOTIFY"
 ASSIGNMENT: Final = "#ASSIGNMENT"
 IMPORT_STATUS: Final = "#STATUS"
+IMPORT_FINISHED_EVENT: Final = "#EVENT#FINISHED"
+# The attribute that makes an item an outbox record; the stream filter matches on it.
+EVENT_TYPE: Final = "event_type"
 MEMBER_PREFIX: Final = "CLIENT#"
 HISTORY_PREFIX: Final = "HISTORY#"
 NAME_PREFIX: Final = "#NAME#"
@@ -109,6 +119,10 @@ def history_event(client_id: str, at: str, event_id: str) -> Key:
 
 def import_status(import_id: str) -> Key:
     return {PK: f"IMPORT#{import_id}", SK: IMPORT_STATUS}
+
+
+def import_finished_event(import_id: str) -> Key:
+    return {PK: f"IMPORT#{import_id}", SK: IMPORT_FINISHED_EVENT}
 
 
 def availability_index(advisor_id: str) -> Key:

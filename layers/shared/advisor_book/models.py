@@ -263,6 +263,22 @@ class Assignment(Model):
     assigned_at: Timestamp
 
 
+ActorType = Literal["user", "service", "import"]
+
+
+class Actor(Model):
+    """Who made a change: a person (their Cognito `sub` and role), a service (its app client
+    id) or an import (its import id). Ids only: the events that carry it hold no personal data."""
+
+    type: ActorType
+    id: str = Field(
+        description="A person's Cognito sub, a service's app client id, or an import id."
+    )
+    role: Literal["admin", "advisor"] | None = Field(
+        default=None, description="A person's role; null for a service or an import."
+    )
+
+
 class AssignmentEvent(Model):
     """One change of a client's advisor; `advisor_id` null means the client was unassigned."""
 
@@ -270,6 +286,10 @@ class AssignmentEvent(Model):
     at: Timestamp
     previous_advisor_id: str | None = None
     advisor_id: str | None = None
+    actor: Actor | None = Field(
+        default=None,
+        description="Who made the change; null for a change recorded before actors were.",
+    )
 
 
 class AssignmentHistoryPage(Model):

@@ -1,6 +1,9 @@
 """ Contains all the data models used in inputs/outputs """
 
 from .account import Account
+from .actor import Actor
+from .actor_role_type_0 import ActorRoleType0
+from .actor_type import ActorType
 from .advisor_clients_page import AdvisorClientsPage
 from .advisor_detail import AdvisorDetail
 from .advisor_page import AdvisorPage
@@ -31,6 +34,9 @@ from .suggestion_page import SuggestionPage
 
 __all__ = (
     "Account",
+    "Actor",
+    "ActorRoleType0",
+    "ActorType",
     "AdvisorClientsPage",
     "AdvisorDetail",
     "AdvisorPage",

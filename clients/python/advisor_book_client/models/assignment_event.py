@@ -12,6 +12,8 @@ from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
+if TYPE_CHECKING:
+  from ..models.actor import Actor
 
 
 
@@ -30,12 +32,14 @@ class AssignmentEvent:
             at (datetime.datetime):
             previous_advisor_id (None | str | Unset):
             advisor_id (None | str | Unset):
+            actor (Actor | None | Unset): Who made the change; null for a change recorded before actors were.
      """
 
     event_id: str
     at: datetime.datetime
     previous_advisor_id: None | str | Unset = UNSET
     advisor_id: None | str | Unset = UNSET
+    actor: Actor | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -43,6 +47,7 @@ class AssignmentEvent:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.actor import Actor # noqa: PLC0415
         event_id = self.event_id
 
         at = self.at.isoformat()
@@ -59,6 +64,14 @@ class AssignmentEvent:
         else:
             advisor_id = self.advisor_id
 
+        actor: dict[str, Any] | None | Unset
+        if isinstance(self.actor, Unset):
+            actor = UNSET
+        elif isinstance(self.actor, Actor):
+            actor = self.actor.to_dict()
+        else:
+            actor = self.actor
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -70,6 +83,8 @@ class AssignmentEvent:
             field_dict["previous_advisor_id"] = previous_advisor_id
         if advisor_id is not UNSET:
             field_dict["advisor_id"] = advisor_id
+        if actor is not UNSET:
+            field_dict["actor"] = actor
 
         return field_dict
 
@@ -77,6 +92,7 @@ class AssignmentEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.actor import Actor # noqa: PLC0415
         d = dict(src_dict)
         event_id = d.pop("event_id")
 
@@ -105,11 +121,32 @@ class AssignmentEvent:
         advisor_id = _parse_advisor_id(d.pop("advisor_id", UNSET))
 
 
+        def _parse_actor(data: object) -> Actor | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                actor_type_0 = Actor.from_dict(data)
+
+
+
+                return actor_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Actor | None | Unset, data)
+
+        actor = _parse_actor(d.pop("actor", UNSET))
+
+
         assignment_event = cls(
             event_id=event_id,
             at=at,
             previous_advisor_id=previous_advisor_id,
             advisor_id=advisor_id,
+            actor=actor,
         )
 
 

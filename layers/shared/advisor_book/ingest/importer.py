@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from advisor_book import events
 from advisor_book.import_reports import ImportStatus
 from advisor_book.imports import ImportProgress, LeaseLostError, Work, import_id_for
 from advisor_book.ingest.reader import FileRejectedError, check_structure, read_items
@@ -130,7 +131,9 @@ class _Run:
             self.report.failure = failure
         work = self._work(self._clock())
         finished = self.report.status(self.started)
-        self.imports.finish(finished, owner=self.owner, work=work)
+        self.imports.finish(
+            finished, owner=self.owner, work=work, event=events.import_finished(finished)
+        )
         return finished
 
 
@@ -243,7 +246,13 @@ def fail_import(
     report = ImportReport.resumed(started)
     report.failure = reason
     failed = report.status(started)
-    if imports.fail(failed, failed_owners=failed_owners, now=now, new=stored is None):
+    if imports.fail(
+        failed,
+        failed_owners=failed_owners,
+        now=now,
+        new=stored is None,
+        event=events.import_finished(failed),
+    ):
         return failed
     current = imports.get(job.import_id)
     assert current is not None

@@ -234,14 +234,12 @@ def _remove_copy(advisor_id: str, client_id: str, credit: Credit) -> Action:
 
 
 def _put_event(move: Move) -> Action:
-    """The change in the client's history, keyed by its time and id."""
-    client_id = move.client.client_id
-    event = {
-        **keys.history_event(client_id, move.at, move.event_id),
-        "event_id": move.event_id,
-        "client_id": client_id,
-        "previous_advisor_id": move.leaves,
-        "advisor_id": move.joins.advisor_id if move.joins else None,
+    """The change in the client's history, keyed by its time and id: also the outbox record of
+    its event (`keys.EVENT_TYPE` and the event's other attributes), published from the stream."""
+    event = move.event()
+    item = {
+        **keys.history_event(move.client.client_id, move.at, move.event_id),
         "at": move.at,
+        **event.model_dump(mode="json", exclude_none=True),
     }
-    return {"Put": {"Item": to_wire(event), **condition(ABSENT)}}
+    return {"Put": {"Item": to_wire(item), **condition(ABSENT)}}

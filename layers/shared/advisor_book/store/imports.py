@@ -6,10 +6,12 @@ from typing import Any
 
 from advisor_book import attributes, keys
 from advisor_book.cursors import Page, PageKey
+from advisor_book.errors import StaleReadError
+from advisor_book.events import ChangeEvent
 from advisor_book.import_reports import ImportStatus
 from advisor_book.imports import ImportProgress, LeaseLostError, Work
 from advisor_book.models import format_timestamp
-from advisor_book.store.core import ABSENT, Item, Table, condition
+from advisor_book.store.core import ABSENT, Action, Item, Table, condition, to_wire
 
 _RUNNING = "#status = :running"
 _OPEN_TO_TAKE = "(lease_owner = :owner OR lease_until < :now)"
@@ -40,6 +42,16 @@ def _work_of(item: Item) -> Work:
     records_done had them equal."""
     checkpoint: Any = item.get("checkpoint", item.get("records_done", 0))
     return Work(checkpoint=int(checkpoint), working_ms=int(item.get("working_ms", 0)))
+
+
+def _outbox_record(event: ChangeEvent) -> Action:
+    """The outbox record of an import's end, put once, in the write that stores the end."""
+    assert event.import_id is not None
+    item = {
+        **keys.import_finished_event(event.import_id),
+        **event.model_dump(mode="json", exclude_none=True),
+    }
+    return {"Put": {"Item": to_wire(item), **condition(ABSENT)}}
 
 
 def _work_fields(work: Work) -> dict[str, int]:
@@ -135,10 +147,15 @@ class ImportStore:
             extra["checked"] = checked
         self._write_held(status, owner, set_extra=extra)
 
-    def finish(self, status: ImportStatus, *, owner: str, work: Work) -> None:
-        """Store an import's outcome and drop its lease."""
+    def finish(self, status: ImportStatus, *, owner: str, work: Work, event: ChangeEvent) -> None:
+        """Store an import's outcome and drop its lease, with the outbox record of its `event`:
+        one transaction."""
         self._write_held(
-            status, owner, set_extra=_work_fields(work), remove=("lease_owner", "lease_until")
+            status,
+            owner,
+            set_extra=_work_fields(work),
+            remove=("lease_owner", "lease_until"),
+            event=event,
         )
 
     def report_progress(self, status: ImportStatus, *, owner: str, working_ms: int) -> None:
@@ -171,15 +188,23 @@ class ImportStore:
         )
 
     def fail(
-        self, failed: ImportStatus, *, failed_owners: Sequence[str], now: datetime, new: bool
+        self,
+        failed: ImportStatus,
+        *,
+        failed_owners: Sequence[str],
+        now: datetime,
+        new: bool,
+        event: ChangeEvent,
     ) -> bool:
         """Store the FAILED outcome of an import whose every attempt failed: created when none
         of them got as far as claiming it (`new`), else only while it is still in progress and
         held by one of `failed_owners` or by nobody alive (its lease given up or expired).
-        False if it finished, or if another invocation holds it now. One request (two when a
-        claim created it meanwhile)."""
-        if new and self._table.put(_new_item(failed), condition(ABSENT)):
-            return True
+        False if it finished, or if another invocation holds it now. One transaction with the
+        outbox record of its `event` (two when a claim created it meanwhile)."""
+        if new:
+            created = {"Put": {"Item": to_wire(_new_item(failed)), **condition(ABSENT)}}
+            if self._transact_with_event(created, event):
+                return True
         owners = {f":owner{n}": {"S": owner} for n, owner in enumerate(failed_owners)}
         held_by_failed = f"lease_owner IN ({', '.join(owners)}) OR " if owners else ""
         return self._write(
@@ -192,6 +217,7 @@ class ImportStore:
                 **owners,
             },
             remove=("lease_owner", "lease_until"),
+            event=event,
         )
 
     def _write_held(
@@ -200,6 +226,7 @@ class ImportStore:
         owner: str,
         set_extra: Mapping[str, Any] | None = None,
         remove: Sequence[str] = (),
+        event: ChangeEvent | None = None,
     ) -> None:
         """Write an import's status while `owner` holds it; LeaseLostError once it does not."""
         held = self._write(
@@ -208,6 +235,7 @@ class ImportStore:
             values={":lease_owner": {"S": owner}},
             set_extra=set_extra,
             remove=remove,
+            event=event,
         )
         if not held:
             raise LeaseLostError(status.import_id)
@@ -220,8 +248,10 @@ class ImportStore:
         values: Mapping[str, Any],
         set_extra: Mapping[str, Any] | None = None,
         remove: Sequence[str] = (),
+        event: ChangeEvent | None = None,
     ) -> bool:
-        """One conditional UpdateItem of an import's status; False if the condition failed."""
+        """One conditional UpdateItem of an import's status (in one transaction with the outbox
+        record of its `event`, if any); False if the condition failed."""
         fields = {
             **status.model_dump(mode="json", exclude={"import_id", "bucket", "key", "started_at"}),
             **(set_extra or {}),
@@ -229,14 +259,27 @@ class ImportStore:
         expression = "SET " + ", ".join(f"#{name} = :{name}" for name in fields)
         if remove:
             expression += " REMOVE " + ", ".join(remove)
-        updated = self._table.update(
-            keys.import_status(status.import_id),
-            UpdateExpression=expression,
-            ConditionExpression=guard,
-            ExpressionAttributeNames={f"#{name}": name for name in fields},
-            ExpressionAttributeValues={
+        request: dict[str, Any] = {
+            "UpdateExpression": expression,
+            "ConditionExpression": guard,
+            "ExpressionAttributeNames": {f"#{name}": name for name in fields},
+            "ExpressionAttributeValues": {
                 **values,
                 **{f":{name}": attributes.serialize(value) for name, value in fields.items()},
             },
-        )
-        return updated is not None
+        }
+        key = keys.import_status(status.import_id)
+        if event is not None:
+            return self._transact_with_event({"Update": {"Key": to_wire(key), **request}}, event)
+        return self._table.update(key, **request) is not None
+
+    def _transact_with_event(self, write: Action, event: ChangeEvent) -> bool:
+        """The write of an import's status and the outbox record of its event, together or not
+        at all; False if the status's condition failed."""
+        try:
+            self._table.transact([("status", write), ("event", _outbox_record(event))])
+        except StaleReadError as stale:
+            if "status" in stale.failed:
+                return False
+            raise
+        return True
