@@ -33,11 +33,11 @@ from advisor_book.models import (
     AssignmentHistoryPage,
     ClientDetail,
     ClientPage,
-    SuggestionPage,
 )
 from advisor_book.names import MAX_PREFIX, VISIBLE_TEXT
 from advisor_book.store.book import BookStore
 from advisor_book.store.directory import DirectoryStore
+from advisor_book.suggestions import SuggestionPage
 
 logger = Logger()
 metrics = Metrics()

@@ -1,6 +1,6 @@
 """The API's models (request bodies in, responses out), the domain's records, and the types
 they share: money, timestamps, ids and text. Seed records are in `seed`, import reports in
-`import_reports`, the ingest's events in `notifications`.
+`import_reports`, the ingest's events in `notifications`, suggestions' in `suggestions`.
 
 Money is `Decimal` everywhere and leaves the API as a string with two decimals ("1234.50"),
 so no client ever parses it as a float.
@@ -296,32 +296,6 @@ class AssignmentHistoryPage(Model):
     client_id: str
     items: list[AssignmentEvent] = Field(description="Newest first.")
     next_token: str | None
-
-
-class Suggestion(Model):
-    rank: int = Field(description="1 for the best match.")
-    advisor: AdvisorSummary
-    matched_focus_areas: list[str] = Field(
-        description="The advisor's focus areas among those requested, as the advisor names them."
-    )
-    remaining_capacity: int | None = Field(
-        description="How many more clients the advisor can take; null = unlimited."
-    )
-    reason: str = Field(
-        description="Why this rank, in words.",
-        examples=["matches 1 of 2 requested focus areas (Retirement); room for 3 more clients"],
-    )
-
-
-class SuggestionPage(Model):
-    client_id: str
-    focus_areas: list[str] = Field(description="The focus areas ranked on, once each.")
-    items: list[Suggestion] = Field(description="Best first.")
-    considered: int = Field(description="Available advisors ranked.")
-    complete: bool = Field(
-        description="Whether every available advisor was ranked (false: only the first 500 "
-        "by advisor id were)."
-    )
 
 
 ErrorCode = Literal[

@@ -8,12 +8,41 @@ stable. The client's current advisor is never suggested.
 
 from typing import TYPE_CHECKING
 
+from pydantic import Field
+
 from advisor_book.errors import NotFoundError
-from advisor_book.models import Advisor, AdvisorSummary, Suggestion, SuggestionPage
+from advisor_book.models import Advisor, AdvisorSummary, Model
 
 if TYPE_CHECKING:
     from advisor_book.store.book import BookStore
     from advisor_book.store.directory import DirectoryStore
+
+
+class Suggestion(Model):
+    rank: int = Field(description="1 for the best match.")
+    advisor: AdvisorSummary
+    matched_focus_areas: list[str] = Field(
+        description="The advisor's focus areas among those requested, as the advisor names them."
+    )
+    remaining_capacity: int | None = Field(
+        description="How many more clients the advisor can take; null = unlimited."
+    )
+    reason: str = Field(
+        description="Why this rank, in words.",
+        examples=["matches 1 of 2 requested focus areas (Retirement); room for 3 more clients"],
+    )
+
+
+class SuggestionPage(Model):
+    client_id: str
+    focus_areas: list[str] = Field(description="The focus areas ranked on, once each.")
+    items: list[Suggestion] = Field(description="Best first.")
+    considered: int = Field(description="Available advisors ranked.")
+    complete: bool = Field(
+        description="Whether every available advisor was ranked (false: only the first 500 "
+        "by advisor id were)."
+    )
+
 
 POOL_SIZE = 500
 """Available advisors read to rank, in advisor id order: one Query of the availability index."""
