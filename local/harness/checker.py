@@ -237,12 +237,6 @@ def _preference_problems(table: _Table) -> Iterator[str]:
             yield f"advisor {advisor_id}: notification preferences name advisor {named}"
 
 
-def _event_of(item: Item) -> ChangeEvent:
-    return ChangeEvent.model_validate(
-        {k: v for k, v in item.items() if k in ChangeEvent.model_fields}
-    )
-
-
 def _outbox_problems(table: _Table) -> Iterator[str]:
     for client_id, history in table.histories.items():
         for item in history:
@@ -250,7 +244,7 @@ def _outbox_problems(table: _Table) -> Iterator[str]:
                 continue
             where = f"client {client_id}: outbox record {item[keys.SK]}"
             try:
-                event = _event_of(item)
+                event = ChangeEvent.from_item(item)
             except ValueError as error:
                 yield f"{where} is not an event: {error}"
                 continue
@@ -264,7 +258,7 @@ def _outbox_problems(table: _Table) -> Iterator[str]:
     for import_id, item in table.import_events.items():
         status = table.imports.get(import_id)
         try:
-            event = _event_of(item)
+            event = ChangeEvent.from_item(item)
         except ValueError as error:
             yield f"import {import_id}: its outbox record is not an event: {error}"
             continue

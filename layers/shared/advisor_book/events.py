@@ -11,7 +11,8 @@ An event carries ids only: no names, account values or other personal data.
 """
 
 import uuid
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -79,6 +80,11 @@ class ChangeEvent(Model):
     import_id: str | None = None
     import_status: ImportOutcome | None = Field(default=None, description="An import's outcome.")
     counts: ImportCounts | None = Field(default=None, description="An import's counts.")
+
+    @classmethod
+    def from_item(cls, item: Mapping[str, Any]) -> "ChangeEvent":
+        """The event an outbox item holds (the item's other attributes ignored)."""
+        return cls.model_validate({k: v for k, v in item.items() if k in cls.model_fields})
 
     @property
     def ordering_key(self) -> str:

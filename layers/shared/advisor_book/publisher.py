@@ -29,9 +29,7 @@ StreamRecord = Mapping[str, Any]
 
 def event_of(record: StreamRecord) -> ChangeEvent:
     """The event an outbox record's new image holds (the item's other attributes ignored)."""
-    item = from_wire(record["dynamodb"]["NewImage"])
-    fields = ChangeEvent.model_fields
-    return ChangeEvent.model_validate({name: v for name, v in item.items() if name in fields})
+    return ChangeEvent.from_item(from_wire(record["dynamodb"]["NewImage"]))
 
 
 def message_attributes(event: ChangeEvent) -> dict[str, "MessageAttributeValueTypeDef"]:
